@@ -1,0 +1,1 @@
+"""Member matchmaking and capacity sharing: the domain."""
