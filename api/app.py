@@ -1,0 +1,98 @@
+"""The FastAPI application: lifespan (pool, model, embedding worker), routers, errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routers import challenges, health, organisations, people
+from embeddings.base import Embedder
+from embeddings.factory import make_embedder
+from matcher import db
+from matcher.logging import configure_logging, get_logger
+from matcher.settings import Settings, get_settings
+from matcher.usecases.embedding import ChallengeHook, EmbeddingWorker
+
+log = get_logger(__name__)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedder with the persistent vector cache."""
+    return make_embedder(
+        settings.embedding_model,
+        query_prefix=settings.query_prefix,
+        document_prefix=settings.document_prefix,
+        cache_path=settings.embedding_cache_path,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database_url: str | None = None,
+    embedder: Embedder | None = None,
+    on_challenges: ChallengeHook | None = None,
+) -> FastAPI:
+    """Build the app; tests pass their own database URL and embedder."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = database_url or await asyncio.to_thread(db.database_url, settings)
+        app.state.settings = settings
+        app.state.pool = await db.create_pool(url)
+        app.state.embedder = embedder or build_embedder(settings)
+        app.state.model_ready = False
+        app.state.worker = None
+        warm = asyncio.create_task(_warm_up(app))
+        if settings.embed_in_process:
+            hook = on_challenges if on_challenges is not None else _default_hook()
+            worker = EmbeddingWorker(
+                app.state.pool,
+                app.state.embedder,
+                batch_size=settings.embed_batch_size,
+                max_attempts=settings.embed_max_attempts,
+                on_challenges=hook,
+            )
+            worker.start()
+            worker.wake()
+            app.state.worker = worker
+        try:
+            yield
+        finally:
+            warm.cancel()
+            if app.state.worker is not None:
+                await app.state.worker.stop()
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="Noord matcher",
+        version="0.1.0",
+        summary="Member matchmaking and capacity sharing for a regional IT association.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(organisations.router)
+    app.include_router(people.router)
+    app.include_router(challenges.router)
+    return app
+
+
+def _default_hook() -> ChallengeHook | None:
+    """What happens when challenges get their vectors (proposals, when available)."""
+    return None
+
+
+async def _warm_up(app: FastAPI) -> None:
+    """Load the model off the event loop so /health can report it and the first request is fast."""
+    try:
+        await asyncio.to_thread(app.state.embedder.embed_queries, ["opwarmen"])
+        app.state.model_ready = True
+    except Exception as exc:
+        log.error("model failed to load", error=repr(exc))

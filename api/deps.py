@@ -1,0 +1,97 @@
+"""Request dependencies: one connection and transaction per request, the caller's principal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Query, Request
+
+from embeddings.base import Embedder
+from matcher.errors import Forbidden, Unauthorized
+from matcher.records import Principal, Role
+from matcher.settings import Settings
+from matcher.usecases.keys import authenticate
+
+
+async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection inside a transaction: committed on success, rolled back on error."""
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            yield conn
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            worker = getattr(request.app.state, "worker", None)
+            if worker is not None:
+                worker.wake()
+
+
+Conn = Annotated[asyncpg.Connection, Depends(get_conn)]
+
+
+def bearer_key(request: Request) -> str:
+    """The key from an Authorization: Bearer header."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthorized("send the API key as 'Authorization: Bearer <key>'")
+    return key.strip()
+
+
+async def get_principal(request: Request, conn: Conn) -> Principal:
+    """The authenticated caller."""
+    return await authenticate(conn, bearer_key(request))
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> object:
+    """A dependency that lets only these roles through (403 otherwise)."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
+        return principal
+
+    return Depends(check)
+
+
+StaffPrincipal = Annotated[Principal, require_roles(Role.programme_manager, Role.admin)]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_embedder(request: Request) -> Embedder:
+    """The app's embedder (loaded once per process)."""
+    embedder: Embedder = request.app.state.embedder
+    return embedder
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """limit/offset query parameters."""
+
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")] = 0,
+) -> Paging:
+    """Validated pagination."""
+    return Paging(limit=limit, offset=offset)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]

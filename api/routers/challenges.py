@@ -1,0 +1,134 @@
+"""Challenges and their suggestions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.convert import challenge_out, suggestion_out
+from api.deps import Conn, CurrentPrincipal, EmbedderDep, PagingDep, SettingsDep
+from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
+from matcher.records import ChallengeKind, ChallengeStatus
+from matcher.usecases import members
+from matcher.usecases.suggestions import SuggestionOptions, suggest_for_challenge
+
+router = APIRouter(tags=["challenges"])
+
+
+@router.get("/challenges", response_model=PageOut[ChallengeOut])
+async def list_challenges(
+    conn: Conn,
+    principal: CurrentPrincipal,
+    page: PagingDep,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+    status_filter: Annotated[ChallengeStatus | None, Query(alias="status")] = None,
+    kind: ChallengeKind | None = None,
+    organisation_id: int | None = None,
+) -> PageOut[ChallengeOut]:
+    """Own challenges in any state and other members' open challenges."""
+    result = await members.list_challenges(
+        conn,
+        principal,
+        limit=page.limit,
+        offset=page.offset,
+        status=status_filter.value if status_filter else None,
+        kind=kind.value if kind else None,
+        organisation_id=organisation_id,
+    )
+    return PageOut(
+        items=[
+            challenge_out(c, model_id=embedder.model_id, settings=settings) for c in result.items
+        ],
+        total=result.total,
+        limit=result.limit,
+        offset=result.offset,
+    )
+
+
+@router.post("/challenges", response_model=ChallengeOut, status_code=status.HTTP_201_CREATED)
+async def create_challenge(
+    body: ChallengeIn,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> ChallengeOut:
+    """Post a challenge; it is stored now and embedded right after (embedding_status)."""
+    fields = body.model_dump(exclude={"organisation_id"}, exclude_none=True)
+    fields["kind"] = body.kind.value
+    if body.status is not None:
+        fields["status"] = body.status.value
+    challenge = await members.create_challenge(
+        conn, principal, organisation_id=body.organisation_id, fields=fields
+    )
+    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+
+
+@router.get("/challenges/{challenge_id}", response_model=ChallengeOut)
+async def get_challenge(
+    challenge_id: int,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> ChallengeOut:
+    """One challenge."""
+    challenge = await members.get_challenge(conn, principal, challenge_id)
+    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+
+
+@router.patch("/challenges/{challenge_id}", response_model=ChallengeOut)
+async def update_challenge(
+    challenge_id: int,
+    body: ChallengePatch,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> ChallengeOut:
+    """Change a challenge (its own organisation or staff)."""
+    fields = body.model_dump(exclude_unset=True)
+    for key in ("title", "description", "kind", "status"):
+        if key in fields and fields[key] is None:
+            fields.pop(key)
+    if "kind" in fields:
+        fields["kind"] = fields["kind"].value
+    if "status" in fields:
+        fields["status"] = fields["status"].value
+    challenge = await members.update_challenge(conn, principal, challenge_id, fields)
+    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+
+
+@router.delete("/challenges/{challenge_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_challenge(challenge_id: int, conn: Conn, principal: CurrentPrincipal) -> Response:
+    """Delete a challenge with its matches."""
+    await members.delete_challenge(conn, principal, challenge_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/challenges/{challenge_id}/suggestions", response_model=SuggestionsOut)
+async def get_suggestions(
+    challenge_id: int,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    embedder: EmbedderDep,
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+    lang: Literal["nl", "en"] = "nl",
+) -> SuggestionsOut:
+    """The best people from other members for this challenge, with evidence and score parts."""
+    items = await suggest_for_challenge(
+        conn,
+        principal,
+        challenge_id,
+        model_id=embedder.model_id,
+        today=date.today(),
+        options=SuggestionOptions(top=top, lang=lang),
+    )
+    return SuggestionsOut(
+        challenge_id=challenge_id,
+        model=embedder.model_id,
+        items=[suggestion_out(s) for s in items],
+    )

@@ -1,0 +1,36 @@
+"""Readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.schemas import HealthOut
+from matcher.storage.embedding_queue import count_pending
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthOut)
+async def health(request: Request) -> JSONResponse:
+    """Database and model readiness, and how many texts wait for a vector (no key needed)."""
+    state = request.app.state
+    database = "ok"
+    counts = {"pending": 0, "failed": 0}
+    try:
+        async with state.pool.acquire() as conn:
+            counts = await count_pending(
+                conn,
+                model_id=state.embedder.model_id,
+                max_attempts=state.settings.embed_max_attempts,
+            )
+    except Exception as exc:  # report, do not crash the probe
+        database = f"unavailable: {type(exc).__name__}"
+    model_ready = bool(getattr(state, "model_ready", False))
+    body = HealthOut(
+        status="ok" if database == "ok" and model_ready else "degraded",
+        database=database,
+        model={"id": state.embedder.model_id, "ready": model_ready},
+        embeddings=counts,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)

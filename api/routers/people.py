@@ -1,0 +1,161 @@
+"""Staff profiles with their track record; export and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from api.convert import person_out
+from api.deps import Conn, CurrentPrincipal, EmbedderDep, PagingDep, SettingsDep
+from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
+from matcher.storage.people import DocumentInput
+from matcher.usecases import members
+
+router = APIRouter(tags=["people"])
+
+_NOT_FIELDS = {"organisation_id", "documents", "conflict_organisation_ids"}
+
+
+def _doc(d: DocumentIn) -> DocumentInput:
+    return DocumentInput(kind=d.kind, title=d.title, body=d.text)
+
+
+@router.get("/people", response_model=PageOut[PersonOut])
+async def list_people(
+    conn: Conn,
+    principal: CurrentPrincipal,
+    page: PagingDep,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+    organisation_id: int | None = None,
+) -> PageOut[PersonOut]:
+    """A member's own staff; staff keys see every organisation's."""
+    result = await members.list_people(
+        conn, principal, organisation_id=organisation_id, limit=page.limit, offset=page.offset
+    )
+    return PageOut(
+        items=[person_out(p, model_id=embedder.model_id, settings=settings) for p in result.items],
+        total=result.total,
+        limit=result.limit,
+        offset=result.offset,
+    )
+
+
+@router.post("/people", response_model=PersonOut, status_code=status.HTTP_201_CREATED)
+async def create_person(
+    body: PersonIn,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> PersonOut:
+    """Add a staff profile; it is stored now and embedded right after (embedding_status)."""
+    fields = body.model_dump(exclude=_NOT_FIELDS, exclude_none=True)
+    person = await members.create_person(
+        conn,
+        principal,
+        organisation_id=body.organisation_id,
+        fields=fields,
+        documents=[_doc(d) for d in body.documents],
+        conflict_organisation_ids=body.conflict_organisation_ids or [],
+    )
+    return person_out(person, model_id=embedder.model_id, settings=settings)
+
+
+@router.get("/people/{person_id}", response_model=PersonOut)
+async def get_person(
+    person_id: int,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> PersonOut:
+    """One profile (a member sees only its own organisation's)."""
+    person = await members.get_person(conn, principal, person_id)
+    return person_out(person, model_id=embedder.model_id, settings=settings)
+
+
+@router.patch("/people/{person_id}", response_model=PersonOut)
+async def update_person(
+    person_id: int,
+    body: PersonPatch,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> PersonOut:
+    """Change a profile; a changed summary is re-embedded."""
+    fields: dict[str, Any] = body.model_dump(exclude_unset=True, exclude=_NOT_FIELDS)
+    for key in ("name", "email", "consent", "willing_to_speak", "capacity_hours_per_month"):
+        if key in fields and fields[key] is None:
+            fields.pop(key)
+    for key in ("languages", "speaker_topics"):
+        if key in fields and fields[key] is None:
+            fields[key] = []
+    for key in ("role", "summary"):
+        if key in fields and fields[key] is None:
+            fields[key] = ""
+    person = await members.update_person(
+        conn,
+        principal,
+        person_id,
+        fields,
+        conflict_organisation_ids=body.conflict_organisation_ids,
+    )
+    return person_out(person, model_id=embedder.model_id, settings=settings)
+
+
+@router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def erase_person(person_id: int, conn: Conn, principal: CurrentPrincipal) -> Response:
+    """Erase a person and everything about them (AVG/GDPR right to erasure)."""
+    await members.delete_person(conn, principal, person_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/people/{person_id}/export")
+async def export_person(person_id: int, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Everything stored about a person (AVG/GDPR right of access)."""
+    return await members.export_person(conn, principal, person_id)
+
+
+@router.post(
+    "/people/{person_id}/documents", response_model=PersonOut, status_code=status.HTTP_201_CREATED
+)
+async def add_document(
+    person_id: int,
+    body: DocumentIn,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> PersonOut:
+    """Add a track-record item."""
+    person = await members.add_document(conn, principal, person_id, _doc(body))
+    return person_out(person, model_id=embedder.model_id, settings=settings)
+
+
+@router.put("/people/{person_id}/documents/{document_id}", response_model=PersonOut)
+async def replace_document(
+    person_id: int,
+    document_id: int,
+    body: DocumentIn,
+    conn: Conn,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> PersonOut:
+    """Replace a track-record item."""
+    person = await members.update_document(conn, principal, person_id, document_id, _doc(body))
+    return person_out(person, model_id=embedder.model_id, settings=settings)
+
+
+@router.delete(
+    "/people/{person_id}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+async def delete_document(
+    person_id: int, document_id: int, conn: Conn, principal: CurrentPrincipal
+) -> Response:
+    """Remove a track-record item."""
+    await members.delete_document(conn, principal, person_id, document_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

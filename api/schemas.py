@@ -1,0 +1,263 @@
+"""Request and response bodies: the OpenAPI contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+
+from matcher.records import ChallengeKind, ChallengeStatus, EmbeddingStatus
+
+T = TypeVar("T")
+
+Province = Literal["Friesland", "Groningen", "Drenthe", "elders"]
+SectorCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+DocumentKindIn = Literal["project", "talk", "certification", "publication", "other"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageOut(BaseModel, Generic[T]):
+    """One page of a listing."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+# Organisations
+
+
+class OrganisationIn(Strict):
+    """A new member organisation."""
+
+    name: Name
+    sector: SectorCode = Field(description="Sector code, see GET /sectors")
+    province: Province
+    contact_email: EmailStr
+
+
+class OrganisationPatch(Strict):
+    """Fields to change on an organisation."""
+
+    name: Name | None = None
+    sector: SectorCode | None = None
+    province: Province | None = None
+    contact_email: EmailStr | None = None
+
+
+class OrganisationOut(BaseModel):
+    """A member organisation."""
+
+    id: int
+    name: str
+    sector: str | None
+    sector_name: str | None
+    province: str | None
+    contact_email: str | None = Field(description="Shown to the organisation itself and staff")
+
+
+class SectorOut(BaseModel):
+    """A sector."""
+
+    code: str
+    name: str
+
+
+# People
+
+
+class DocumentIn(Strict):
+    """A track-record item: a project, talk, certification or publication."""
+
+    kind: DocumentKindIn = "project"
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+
+
+class DocumentOut(BaseModel):
+    """A track-record item with the state of its vector."""
+
+    id: int
+    kind: str
+    title: str
+    text: str
+    embedding_status: EmbeddingStatus
+
+
+def _dates_in_order(start: date | None, end: date | None, name: str) -> None:
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{name} must not be before the start date")
+
+
+class PersonFields(Strict):
+    """Profile fields shared by create and update."""
+
+    name: Name | None = None
+    role: ShortText | None = None
+    email: EmailStr | None = None
+    languages: Annotated[list[Language], Field(max_length=10)] | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] | None = None
+    capacity_hours_per_month: Annotated[float, Field(ge=0, le=744)] | None = None
+    available_from: date | None = None
+    available_until: date | None = None
+    willing_to_speak: bool | None = None
+    speaker_topics: Annotated[list[Topic], Field(max_length=20)] | None = None
+    consent: bool | None = Field(
+        default=None, description="The person agreed to be suggested to other members"
+    )
+    conflict_organisation_ids: Annotated[list[int], Field(max_length=50)] | None = Field(
+        default=None, description="Organisations this person must not be suggested to"
+    )
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> PersonFields:
+        _dates_in_order(self.available_from, self.available_until, "available_until")
+        return self
+
+
+class PersonIn(PersonFields):
+    """A new staff profile with its track record."""
+
+    organisation_id: int | None = Field(
+        default=None, description="Required for staff keys; a member key uses its own"
+    )
+    name: Name
+    email: EmailStr
+    documents: Annotated[list[DocumentIn], Field(max_length=50)] = []
+
+
+class PersonPatch(PersonFields):
+    """Fields to change on a profile (documents have their own endpoints)."""
+
+
+class PersonOut(BaseModel):
+    """A staff profile."""
+
+    id: int
+    organisation_id: int
+    name: str
+    role: str
+    email: str
+    languages: list[str]
+    summary: str
+    capacity_hours_per_month: float
+    available_from: date | None
+    available_until: date | None
+    willing_to_speak: bool
+    speaker_topics: list[str]
+    consent: bool
+    conflict_organisation_ids: list[int]
+    embedding_status: EmbeddingStatus
+    documents: list[DocumentOut]
+
+
+# Challenges
+
+
+class ChallengeFields(Strict):
+    """Challenge fields shared by create and update."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] | None = None
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)] | None
+    ) = None
+    kind: ChallengeKind | None = None
+    hours_needed: Annotated[float, Field(ge=0, le=10000)] | None = None
+    starts_on: date | None = None
+    needed_by: date | None = None
+    status: ChallengeStatus | None = None
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> ChallengeFields:
+        _dates_in_order(self.starts_on, self.needed_by, "needed_by")
+        return self
+
+
+class ChallengeIn(ChallengeFields):
+    """A new challenge."""
+
+    organisation_id: int | None = Field(
+        default=None, description="Required for staff keys; a member key uses its own"
+    )
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)]
+    kind: ChallengeKind
+
+
+class ChallengePatch(ChallengeFields):
+    """Fields to change on a challenge."""
+
+
+class ChallengeOut(BaseModel):
+    """A challenge with the state of its vector."""
+
+    id: int
+    organisation_id: int
+    title: str
+    description: str
+    kind: ChallengeKind
+    hours_needed: float | None
+    starts_on: date | None
+    needed_by: date | None
+    status: ChallengeStatus
+    embedding_status: EmbeddingStatus
+    created_at: str
+    updated_at: str
+
+
+# Suggestions
+
+
+class SuggestionOrganisation(BaseModel):
+    """Where a suggested person works."""
+
+    id: int | None
+    name: str
+    sector: str | None
+    sector_name: str | None
+    province: str | None
+
+
+class SuggestionOut(BaseModel):
+    """A suggested person with score parts and evidence."""
+
+    person_id: int
+    person_name: str
+    person_role: str
+    organisation: SuggestionOrganisation
+    score: float
+    score_parts: dict[str, float]
+    features: dict[str, float]
+    evidence: list[dict[str, Any]]
+    explanation: str
+    explanation_lines: list[str]
+    free_hours: float | None
+    email: str | None = Field(default=None, description="Only for staff; members see it after an accepted introduction")
+
+
+class SuggestionsOut(BaseModel):
+    """Suggestions for one challenge."""
+
+    challenge_id: int
+    model: str
+    items: list[SuggestionOut]
+
+
+class HealthOut(BaseModel):
+    """Readiness of the database and the model."""
+
+    status: Literal["ok", "degraded"]
+    database: str
+    model: dict[str, Any]
+    embeddings: dict[str, int]

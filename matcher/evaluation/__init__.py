@@ -1,0 +1,1 @@
+"""Offline evaluation of matching against a labelled dataset: loading and metrics."""

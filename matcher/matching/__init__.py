@@ -1,0 +1,1 @@
+"""Pure matching: features, scoring, diversity, explanations, capacity. No database, no HTTP."""

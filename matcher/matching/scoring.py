@@ -1,0 +1,322 @@
+"""Scoring: constraints, features, score parts, ranking with diversity."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from matcher.matching.capacity import challenge_window, free_hours
+from matcher.matching.lexical import LexicalStats, bm25, idf, shared_lexemes
+from matcher.matching.text import content_words, related_words
+from matcher.records import Candidate, ChallengeKind, ChallengeQuery, EvidenceDoc
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Weights and switches of the scorer; the defaults are the best measured configuration."""
+
+    dense_weight: float = 1.0
+    lexical_weight: float = 0.6
+    best_weight: float = 0.6
+    top_k: int = 3
+    cross_sector_bonus: float = 0.10
+    province_bonus: float = 0.02
+    speaker_topic_bonus: float = 0.15
+    unwilling_speaker_factor: float = 0.5
+    capacity_penalty: float = 0.6
+    exposure_penalty: float = 0.05
+    partner_organisation_weight: float = 0.3
+    organisation_decay: float = 0.6
+    max_per_organisation: int = 2
+    use_dense: bool = True
+    use_lexical: bool = True
+    use_constraints: bool = True
+    use_diversity: bool = True
+
+    def without(self, component: str) -> ScoringConfig:
+        """This configuration with one component switched off (for ablation)."""
+        switches = {
+            "dense": {"use_dense": False},
+            "lexical": {"use_lexical": False},
+            "aggregation": {"best_weight": 1.0},
+            "cross_sector": {"cross_sector_bonus": 0.0},
+            "province": {"province_bonus": 0.0},
+            "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
+            "capacity": {"capacity_penalty": 0.0},
+            "exposure": {"exposure_penalty": 0.0},
+            "partner": {"partner_organisation_weight": 0.0},
+            "diversity": {"use_diversity": False},
+        }
+        if component not in switches:
+            raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
+        return replace(self, **switches[component])  # type: ignore[arg-type]
+
+
+ABLATION_COMPONENTS = (
+    "dense",
+    "lexical",
+    "aggregation",
+    "cross_sector",
+    "province",
+    "speaker",
+    "capacity",
+    "exposure",
+    "partner",
+    "diversity",
+)
+
+
+@dataclass(slots=True)
+class DocScore:
+    """A document's contribution to a candidate's relevance."""
+
+    doc: EvidenceDoc
+    dense: float
+    lexical: float
+    relevance: float
+    share: float = 0.0
+    shared_terms: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ScoredCandidate:
+    """A candidate with features, score parts and the documents that carry the score."""
+
+    candidate: Candidate
+    score: float
+    relevance: float
+    parts: dict[str, float]
+    features: dict[str, float]
+    docs: list[DocScore]
+    free_hours: float | None
+    cross_sector: bool
+    speaker_topics_matched: list[str]
+
+
+def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | None) -> str | None:
+    """Why a candidate may never be suggested for this challenge, or None."""
+    if not candidate.consent:
+        return "no_consent"
+    if query.organisation_id is not None and candidate.organisation_id == query.organisation_id:
+        return "own_organisation"
+    if query.organisation_id is not None and query.organisation_id in candidate.conflict_organisation_ids:
+        return "conflict"
+    if query.kind is ChallengeKind.capacity and (free is None or free <= 0):
+        return "no_capacity"
+    return None
+
+
+def _query_norm(query_lexemes: Sequence[str], stats: LexicalStats) -> float:
+    return sum(idf(stats, lex) for lex in set(query_lexemes)) or 1.0
+
+
+def _doc_scores(
+    candidate: Candidate,
+    query_lexemes: Sequence[str],
+    stats: LexicalStats,
+    config: ScoringConfig,
+) -> list[DocScore]:
+    norm = _query_norm(query_lexemes, stats)
+    out: list[DocScore] = []
+    for doc in candidate.documents:
+        dense = doc.dense if (doc.dense is not None and config.use_dense) else 0.0
+        lexical = bm25(query_lexemes, doc.lexemes, stats) / norm if config.use_lexical else 0.0
+        relevance = config.dense_weight * dense + config.lexical_weight * lexical
+        out.append(DocScore(doc=doc, dense=dense, lexical=lexical, relevance=relevance))
+    out.sort(key=lambda d: (-d.relevance, d.doc.document_id))
+    return out
+
+
+def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
+    """Best document plus the mean of the top k; sets each document's share of it."""
+    if not docs:
+        return 0.0
+    top = docs[: max(config.top_k, 1)]
+    rest_weight = (1.0 - config.best_weight) / len(top)
+    contributions = [
+        (config.best_weight if i == 0 else 0.0) * d.relevance + rest_weight * d.relevance
+        for i, d in enumerate(top)
+    ]
+    total = sum(contributions)
+    for d, c in zip(top, contributions, strict=True):
+        d.share = c / total if total > 0 else 0.0
+    return total
+
+
+def _speaker_topics_matched(candidate: Candidate, query_words: Sequence[str]) -> list[str]:
+    matched = []
+    for topic in candidate.speaker_topics:
+        topic_words = content_words(topic)
+        if any(related_words(t, q) for t in topic_words for q in query_words):
+            matched.append(topic)
+    return matched
+
+
+def score_candidates(
+    query: ChallengeQuery,
+    candidates: Sequence[Candidate],
+    *,
+    query_lexemes: Sequence[str],
+    stats: LexicalStats,
+    today: date,
+    config: ScoringConfig | None = None,
+) -> list[ScoredCandidate]:
+    """Score every eligible candidate; ineligible ones are left out, never down-weighted."""
+    config = config or ScoringConfig()
+    window = challenge_window(query.starts_on, query.needed_by, today=today)
+    query_words = content_words(query.text)
+    scored: list[ScoredCandidate] = []
+    for cand in candidates:
+        free = free_hours(
+            hours_per_month=cand.capacity_hours_per_month,
+            available_from=cand.available_from,
+            available_until=cand.available_until,
+            reserved=cand.reserved_hours,
+            window=window,
+        )
+        if config.use_constraints and exclusion_reason(cand, query, free) is not None:
+            continue
+        docs = _doc_scores(cand, query_lexemes, stats, config)
+        relevance = _aggregate(docs, config)
+        parts: dict[str, float] = {"relevance": relevance}
+        features: dict[str, float] = {
+            "dense_best": max((d.dense for d in docs), default=0.0),
+            "dense_mean_top": _mean([d.dense for d in sorted(docs, key=lambda d: -d.dense)][:3]),
+            "lexical_best": max((d.lexical for d in docs), default=0.0),
+            "relevance": relevance,
+            "documents": float(len(docs)),
+        }
+        factor = 1.0
+        cross = bool(
+            query.sector_code and cand.sector_code and query.sector_code != cand.sector_code
+        )
+        features["cross_sector"] = 1.0 if cross else 0.0
+        if cross and config.cross_sector_bonus:
+            parts["cross_sector_bonus"] = config.cross_sector_bonus
+            factor *= 1.0 + config.cross_sector_bonus
+        same_province = bool(query.province and cand.province and query.province == cand.province)
+        features["same_province"] = 1.0 if same_province else 0.0
+        if same_province and config.province_bonus:
+            parts["province_bonus"] = config.province_bonus
+            factor *= 1.0 + config.province_bonus
+        needed = query.hours_needed
+        if needed:
+            fit = min(free / needed, 1.0)
+            features["capacity_fit"] = fit
+            weight = config.capacity_penalty if query.kind is ChallengeKind.capacity else config.capacity_penalty / 2
+            capacity_factor = (1.0 - weight) + weight * fit
+            if capacity_factor != 1.0:
+                parts["capacity_factor"] = capacity_factor
+            factor *= capacity_factor
+        else:
+            features["capacity_fit"] = 1.0 if free > 0 else 0.0
+        topics_matched: list[str] = []
+        if query.kind is ChallengeKind.speaker:
+            topics_matched = _speaker_topics_matched(cand, query_words)
+            features["willing_to_speak"] = 1.0 if cand.willing_to_speak else 0.0
+            features["speaker_topic_match"] = 1.0 if topics_matched else 0.0
+            if not cand.willing_to_speak:
+                speaker_factor = config.unwilling_speaker_factor
+            else:
+                speaker_factor = 1.0 + (config.speaker_topic_bonus if topics_matched else 0.0)
+            if speaker_factor != 1.0:
+                parts["speaker_factor"] = speaker_factor
+            factor *= speaker_factor
+        features["recent_exposure"] = float(cand.recent_exposure)
+        if cand.recent_exposure and config.exposure_penalty:
+            exposure_factor = 1.0 / (1.0 + config.exposure_penalty * cand.recent_exposure)
+            parts["exposure_factor"] = exposure_factor
+            factor *= exposure_factor
+        for d in docs[:3]:
+            d.shared_terms = _surface_terms(shared_lexemes(query_lexemes, d.doc.lexemes, stats), query_words)
+        scored.append(
+            ScoredCandidate(
+                candidate=cand,
+                score=relevance * factor,
+                relevance=relevance,
+                parts=parts,
+                features=features,
+                docs=docs,
+                free_hours=round(free, 1),
+                cross_sector=cross,
+                speaker_topics_matched=topics_matched,
+            )
+        )
+    if query.kind is ChallengeKind.partner and config.partner_organisation_weight:
+        _blend_organisation_strength(scored, config.partner_organisation_weight)
+    for s in scored:
+        s.parts["score"] = s.score
+    return scored
+
+
+def organisation_strength(scored: Sequence[ScoredCandidate]) -> dict[int | None, float]:
+    """Per organisation: its best person's relevance plus half of the second best."""
+    by_org: dict[int | None, list[float]] = defaultdict(list)
+    for s in scored:
+        by_org[s.candidate.organisation_id].append(s.relevance)
+    out: dict[int | None, float] = {}
+    for org, values in by_org.items():
+        values.sort(reverse=True)
+        out[org] = values[0] + 0.5 * (values[1] if len(values) > 1 else 0.0)
+    return out
+
+
+def _blend_organisation_strength(scored: list[ScoredCandidate], weight: float) -> None:
+    """Partner challenges look for an organisation: blend in how strong the person's team is."""
+    strength = organisation_strength(scored)
+    for s in scored:
+        factor = s.score / s.relevance if s.relevance else 0.0
+        org_part = strength[s.candidate.organisation_id] / 1.5
+        s.features["organisation_strength"] = org_part
+        s.parts["organisation_strength"] = org_part
+        s.score = ((1.0 - weight) * s.relevance + weight * org_part) * factor
+
+
+def _surface_terms(lexemes: Sequence[str], query_words: Sequence[str], limit: int = 5) -> list[str]:
+    """Show shared stems as the words the challenge used."""
+    out: list[str] = []
+    for lex in lexemes:
+        word = next((w for w in query_words if w.startswith(lex)), lex)
+        if word not in out:
+            out.append(word)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def rank(
+    scored: Sequence[ScoredCandidate], *, top: int, config: ScoringConfig | None = None
+) -> list[ScoredCandidate]:
+    """Top candidates, at most max_per_organisation from one organisation while others remain."""
+    config = config or ScoringConfig()
+    ordered = sorted(scored, key=lambda s: (-s.score, s.candidate.person_id))
+    if not config.use_diversity:
+        return ordered[:top]
+    chosen: list[ScoredCandidate] = []
+    per_org: dict[int | None, int] = defaultdict(int)
+    remaining = list(ordered)
+    while remaining and len(chosen) < top:
+        best_index = 0
+        best_value = -math.inf
+        for i, s in enumerate(remaining):
+            org = s.candidate.organisation_id
+            if per_org[org] >= config.max_per_organisation:
+                continue
+            value = s.score * (config.organisation_decay ** per_org[org])
+            if value > best_value:
+                best_index, best_value = i, value
+        if best_value == -math.inf:
+            # Only over-represented organisations are left: fill by score.
+            chosen.extend(remaining[: top - len(chosen)])
+            break
+        picked = remaining.pop(best_index)
+        per_org[picked.candidate.organisation_id] += 1
+        chosen.append(picked)
+    return chosen

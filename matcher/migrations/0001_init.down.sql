@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS reranker_model;
+DROP TABLE IF EXISTS web_session;
+DROP TABLE IF EXISTS capacity_reservation;
+DROP TABLE IF EXISTS match_transition;
+DROP TABLE IF EXISTS match;
+DROP TABLE IF EXISTS api_key;
+DROP TABLE IF EXISTS challenge;
+DROP TABLE IF EXISTS document;
+DROP TABLE IF EXISTS person_conflict;
+DROP TABLE IF EXISTS person;
+DROP TABLE IF EXISTS organisation;
+DROP TABLE IF EXISTS sector;

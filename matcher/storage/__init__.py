@@ -1,0 +1,1 @@
+"""All SQL lives here: queries with $n parameters, rows turned into records at the border."""

@@ -1,0 +1,222 @@
+"""Candidate retrieval: dense (pgvector HNSW) and lexical (full-text) candidates, with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import asyncpg
+import numpy as np
+
+from matcher.matching.lexical import LexicalStats
+from matcher.records import Candidate, EvidenceDoc
+
+_ELIGIBLE = """
+    p.consent AND ($3::bigint IS NULL OR p.organisation_id <> $3)
+"""
+
+
+async def query_lexemes(conn: asyncpg.Connection, text: str) -> list[str]:
+    """The text's stemmed lexemes under the dutch and english configurations."""
+    value = await conn.fetchval(
+        "SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}') FROM unnest(tsvector_to_array("
+        "to_tsvector('dutch'::regconfig, $1) || to_tsvector('english'::regconfig, $1))) AS l",
+        text,
+    )
+    return list(value)
+
+
+async def lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> LexicalStats:
+    """Document frequencies of the lexemes over all track-record documents."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, coalesce(avg(length(search)), 0) AS avg_len FROM document"
+    )
+    assert row is not None
+    rows = await conn.fetch(
+        """
+        SELECT l AS lexeme,
+               (SELECT count(*) FROM document d
+                WHERE d.search @@ to_tsquery('simple'::regconfig, quote_literal(l))) AS df
+        FROM unnest($1::text[]) AS l
+        """,
+        list(lexemes),
+    )
+    return LexicalStats(
+        documents=int(row["n"]),
+        average_length=float(row["avg_len"]),
+        document_frequency={r["lexeme"]: int(r["df"]) for r in rows},
+    )
+
+
+def _or_query(lexemes: Sequence[str]) -> str:
+    return " | ".join("'" + lex.replace("'", "''") + "'" for lex in lexemes)
+
+
+async def candidate_person_ids(
+    conn: asyncpg.Connection,
+    *,
+    vector: np.ndarray | None,
+    model_id: str,
+    lexemes: Sequence[str],
+    exclude_organisation_id: int | None,
+    limit: int,
+) -> list[int]:
+    """People with a document among the nearest vectors or the best full-text hits."""
+    ids: set[int] = set()
+    if vector is not None:
+        dim = int(vector.shape[0])
+        await conn.execute("SET hnsw.iterative_scan = relaxed_order")
+        await conn.execute("SET hnsw.ef_search = 100")
+        rows = await conn.fetch(
+            f"""
+            SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id
+            WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
+              AND d.embedding_hash = d.text_hash AND {_ELIGIBLE}
+            ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
+            LIMIT $4
+            """,
+            vector,
+            model_id,
+            exclude_organisation_id,
+            limit,
+        )
+        ids.update(int(r["person_id"]) for r in rows)
+    if lexemes:
+        rows = await conn.fetch(
+            f"""
+            SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id,
+                 to_tsquery('simple'::regconfig, $1) AS q
+            WHERE d.search @@ q AND {_ELIGIBLE.replace("$3", "$2")}
+            ORDER BY ts_rank(d.search, q) DESC
+            LIMIT $3
+            """,
+            _or_query(lexemes),
+            exclude_organisation_id,
+            limit,
+        )
+        ids.update(int(r["person_id"]) for r in rows)
+    return sorted(ids)
+
+
+async def all_person_ids(conn: asyncpg.Connection) -> list[int]:
+    """Every person (evaluation ranks all profiles)."""
+    return [int(r["id"]) for r in await conn.fetch("SELECT id FROM person ORDER BY id")]
+
+
+async def load_candidates(
+    conn: asyncpg.Connection,
+    person_ids: Sequence[int],
+    *,
+    vector: np.ndarray | None,
+    model_id: str,
+    window: tuple[date, date],
+    challenge_id: int | None,
+) -> list[Candidate]:
+    """Candidates with profile, capacity, exposure and each document's dense similarity."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    people = await conn.fetch(
+        """
+        SELECT p.id, p.name, p.role, p.email, p.organisation_id, o.name AS organisation_name,
+               o.sector_code, s.name AS sector_name, o.province, p.languages, p.consent,
+               p.capacity_hours_per_month, p.available_from, p.available_until,
+               p.willing_to_speak, p.speaker_topics,
+               coalesce((SELECT array_agg(c.organisation_id) FROM person_conflict c
+                         WHERE c.person_id = p.id), '{}') AS conflicts,
+               coalesce((SELECT sum(r.hours) FROM capacity_reservation r
+                         WHERE r.person_id = p.id AND r.state <> 'released'
+                           AND r.starts_on <= $3 AND r.ends_on >= $2), 0) AS reserved,
+               (SELECT count(*) FROM match m
+                WHERE m.person_id = p.id AND m.created_at > now() - interval '7 days'
+                  AND ($4::bigint IS NULL OR m.challenge_id <> $4)) AS exposure
+        FROM person p
+        JOIN organisation o ON o.id = p.organisation_id
+        LEFT JOIN sector s ON s.code = o.sector_code
+        WHERE p.id = ANY($1::bigint[])
+        ORDER BY p.id
+        """,
+        ids,
+        window[0],
+        window[1],
+        challenge_id,
+    )
+    if vector is not None:
+        dim = int(vector.shape[0])
+        dense_sql = (
+            f"CASE WHEN d.embedding_dim = {dim} AND d.embedding_model = $2 "
+            f"AND d.embedding_hash = d.text_hash "
+            f"THEN 1 - (d.embedding::vector({dim}) <=> $3::vector({dim})) END"
+        )
+        doc_rows = await conn.fetch(
+            f"""
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense,
+                   tsvector_to_array(d.search) AS lexemes
+            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
+            """,
+            ids,
+            model_id,
+            vector,
+        )
+    else:
+        doc_rows = await conn.fetch(
+            """
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense,
+                   tsvector_to_array(d.search) AS lexemes
+            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
+            """,
+            ids,
+        )
+    docs: dict[int, list[EvidenceDoc]] = {pid: [] for pid in ids}
+    for r in doc_rows:
+        docs[r["person_id"]].append(
+            EvidenceDoc(
+                document_id=r["id"],
+                kind=r["kind"],
+                title=r["title"],
+                body=r["body"],
+                dense=float(r["dense"]) if r["dense"] is not None else None,
+                lexemes=tuple(r["lexemes"]),
+            )
+        )
+    return [
+        Candidate(
+            person_id=r["id"],
+            person_name=r["name"],
+            person_role=r["role"],
+            email=r["email"],
+            organisation_id=r["organisation_id"],
+            organisation_name=r["organisation_name"],
+            sector_code=r["sector_code"],
+            sector_name=r["sector_name"],
+            province=r["province"],
+            languages=tuple(r["languages"]),
+            consent=r["consent"],
+            capacity_hours_per_month=float(r["capacity_hours_per_month"]),
+            available_from=r["available_from"],
+            available_until=r["available_until"],
+            reserved_hours=float(r["reserved"]),
+            willing_to_speak=r["willing_to_speak"],
+            speaker_topics=tuple(r["speaker_topics"]),
+            conflict_organisation_ids=tuple(r["conflicts"]),
+            recent_exposure=int(r["exposure"]),
+            documents=docs[r["id"]],
+        )
+        for r in people
+    ]
+
+
+async def organisation_context(
+    conn: asyncpg.Connection, organisation_id: int | None
+) -> tuple[str | None, str | None, str | None]:
+    """Sector code, sector name and province of an organisation."""
+    if organisation_id is None:
+        return None, None, None
+    row = await conn.fetchrow(
+        "SELECT o.sector_code, s.name, o.province FROM organisation o "
+        "LEFT JOIN sector s ON s.code = o.sector_code WHERE o.id = $1",
+        organisation_id,
+    )
+    if row is None:
+        return None, None, None
+    return row["sector_code"], row["name"], row["province"]

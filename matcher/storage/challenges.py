@@ -1,0 +1,166 @@
+"""Challenges members post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import numpy as np
+
+from embeddings.base import text_hash
+from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Page, challenge_text
+
+_COLUMNS = """
+    id, organisation_id, title, description, kind, hours_needed, starts_on, needed_by, status,
+    external_ref, text_hash, embedding_model, embedding_hash, embed_attempts, embed_error,
+    created_at, updated_at
+"""
+
+_FIELDS = ("title", "description", "kind", "hours_needed", "starts_on", "needed_by", "status")
+
+
+def _record(row: asyncpg.Record) -> Challenge:
+    return Challenge(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        title=row["title"],
+        description=row["description"],
+        kind=ChallengeKind(row["kind"]),
+        hours_needed=float(row["hours_needed"]) if row["hours_needed"] is not None else None,
+        starts_on=row["starts_on"],
+        needed_by=row["needed_by"],
+        status=ChallengeStatus(row["status"]),
+        external_ref=row["external_ref"],
+        text_hash=row["text_hash"],
+        embedding_model=row["embedding_model"],
+        embedding_hash=row["embedding_hash"],
+        embed_attempts=row["embed_attempts"],
+        embed_error=row["embed_error"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def get_challenge(conn: asyncpg.Connection, challenge_id: int) -> Challenge:
+    """One challenge or NotFound."""
+    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM challenge WHERE id = $1", challenge_id)
+    if row is None:
+        raise NotFound(f"challenge {challenge_id} does not exist")
+    return _record(row)
+
+
+async def list_challenges(
+    conn: asyncpg.Connection,
+    *,
+    visible_to_organisation: int | None,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    kind: str | None = None,
+    organisation_id: int | None = None,
+) -> Page[Challenge]:
+    """A page of challenges, newest first.
+
+    With visible_to_organisation, only that organisation's challenges and others' open ones.
+    """
+    where = """
+        WHERE ($1::bigint IS NULL OR organisation_id = $1 OR status = 'open')
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR kind = $3)
+          AND ($4::bigint IS NULL OR organisation_id = $4)
+    """
+    args = (visible_to_organisation, status, kind, organisation_id)
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM challenge {where} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6",
+        *args,
+        limit,
+        offset,
+    )
+    total = await conn.fetchval(f"SELECT count(*) FROM challenge {where}", *args)
+    return Page(items=[_record(r) for r in rows], total=int(total), limit=limit, offset=offset)
+
+
+async def challenge_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
+    """The id of the challenge with this external reference."""
+    value = await conn.fetchval("SELECT id FROM challenge WHERE external_ref = $1", external_ref)
+    return int(value) if value is not None else None
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    return text_hash(challenge_text(str(fields["title"]), str(fields["description"])))
+
+
+async def insert_challenge(
+    conn: asyncpg.Connection,
+    *,
+    organisation_id: int,
+    fields: dict[str, Any],
+    external_ref: str | None = None,
+) -> int:
+    """Insert a challenge; its embedding is pending until the worker runs."""
+    cols = [c for c in _FIELDS if c in fields]
+    placeholders = ", ".join(f"${i + 4}" for i in range(len(cols)))
+    try:
+        value = await conn.fetchval(
+            f"INSERT INTO challenge (organisation_id, external_ref, text_hash, {', '.join(cols)}) "
+            f"VALUES ($1, $2, $3, {placeholders}) RETURNING id",
+            organisation_id,
+            external_ref,
+            _digest(fields),
+            *[fields[c] for c in cols],
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise AlreadyExists("a challenge with this external reference exists") from exc
+    except asyncpg.CheckViolationError as exc:
+        raise InvalidInput("starts_on must not be after needed_by", field="needed_by") from exc
+    return int(value)
+
+
+async def update_challenge(
+    conn: asyncpg.Connection, challenge_id: int, fields: dict[str, Any]
+) -> bool:
+    """Change a challenge; returns whether its text changed (so it needs a new vector)."""
+    current = await get_challenge(conn, challenge_id)
+    merged = {"title": current.title, "description": current.description, **fields}
+    digest = _digest(merged)
+    cols = [c for c in _FIELDS if c in fields]
+    sets = "".join(f", {c} = ${i + 3}" for i, c in enumerate(cols))
+    try:
+        await conn.execute(
+            f"""
+            UPDATE challenge SET text_hash = $2{sets}, updated_at = now(),
+                embed_attempts = CASE WHEN text_hash = $2 THEN embed_attempts ELSE 0 END,
+                embed_error = CASE WHEN text_hash = $2 THEN embed_error ELSE NULL END,
+                embed_after = CASE WHEN text_hash = $2 THEN embed_after ELSE now() END
+            WHERE id = $1
+            """,
+            challenge_id,
+            digest,
+            *[fields[c] for c in cols],
+        )
+    except asyncpg.CheckViolationError as exc:
+        raise InvalidInput("starts_on must not be after needed_by", field="needed_by") from exc
+    return digest != current.text_hash
+
+
+async def delete_challenge(conn: asyncpg.Connection, challenge_id: int) -> None:
+    """Delete a challenge and its matches."""
+    status = await conn.execute("DELETE FROM challenge WHERE id = $1", challenge_id)
+    if status.endswith(" 0"):
+        raise NotFound(f"challenge {challenge_id} does not exist")
+
+
+async def challenge_vector(
+    conn: asyncpg.Connection, challenge_id: int, model_id: str
+) -> np.ndarray | None:
+    """The challenge's vector from this model for its current text, or None."""
+    value = await conn.fetchval(
+        "SELECT embedding FROM challenge WHERE id = $1 AND embedding_model = $2 "
+        "AND embedding_hash = text_hash",
+        challenge_id,
+        model_id,
+    )
+    if value is None:
+        return None
+    return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)

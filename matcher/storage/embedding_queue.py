@@ -1,0 +1,141 @@
+"""The embedding queue: rows whose vector is missing or stale claim, store and fail here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import asyncpg
+import numpy as np
+
+from matcher.records import PendingText
+
+Table = Literal["document", "challenge"]
+
+_TEXT_SQL: dict[Table, str] = {
+    "document": "CASE WHEN title = '' THEN body ELSE title || '. ' || body END",
+    "challenge": "CASE WHEN title = '' THEN description ELSE title || '. ' || description END",
+}
+
+_PENDING = """
+    (embedding_model IS DISTINCT FROM $1 OR embedding_hash IS DISTINCT FROM text_hash)
+"""
+
+
+async def claim_pending(
+    conn: asyncpg.Connection,
+    table: Table,
+    *,
+    model_id: str,
+    limit: int,
+    max_attempts: int,
+    lease_seconds: int = 300,
+) -> list[PendingText]:
+    """Lease up to limit texts needing a vector; a crashed worker's lease simply expires."""
+    rows = await conn.fetch(
+        f"""
+        UPDATE {table} SET embed_after = now() + make_interval(secs => $4),
+                           embed_attempts = embed_attempts + 1
+        WHERE id IN (
+            SELECT id FROM {table}
+            WHERE {_PENDING} AND embed_after <= now() AND embed_attempts < $3
+            ORDER BY embed_after, id
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id, {_TEXT_SQL[table]} AS text, text_hash
+        """,
+        model_id,
+        limit,
+        max_attempts,
+        lease_seconds,
+    )
+    rows = sorted(rows, key=lambda r: r["id"])
+    return [
+        PendingText(table=table, id=r["id"], text=r["text"], text_hash=r["text_hash"]) for r in rows
+    ]
+
+
+async def store_vectors(
+    conn: asyncpg.Connection,
+    table: Table,
+    *,
+    model_id: str,
+    items: Sequence[tuple[PendingText, np.ndarray]],
+) -> list[int]:
+    """Store vectors for texts that did not change meanwhile; returns the ids stored."""
+    stored: list[int] = []
+    for pending, vector in items:
+        status = await conn.execute(
+            f"""
+            UPDATE {table} SET embedding = $2, embedding_dim = $3, embedding_model = $4,
+                embedding_hash = $5, embedded_at = now(), embed_attempts = 0, embed_error = NULL,
+                embed_after = now()
+            WHERE id = $1 AND text_hash = $5
+            """,
+            pending.id,
+            vector,
+            int(vector.shape[0]),
+            model_id,
+            pending.text_hash,
+        )
+        if not status.endswith(" 0"):
+            stored.append(pending.id)
+    return stored
+
+
+async def record_failure(
+    conn: asyncpg.Connection, table: Table, ids: Sequence[int], error: str
+) -> None:
+    """Note a failed attempt; the row is retried after a backoff that grows per attempt."""
+    await conn.execute(
+        f"""
+        UPDATE {table} SET embed_error = $2,
+            embed_after = now() + make_interval(secs => least(3600, 5 * power(2, embed_attempts)))
+        WHERE id = ANY($1::bigint[])
+        """,
+        list(ids),
+        error[:2000],
+    )
+
+
+async def count_pending(conn: asyncpg.Connection, *, model_id: str, max_attempts: int) -> dict[str, int]:
+    """Texts waiting for a vector and texts that gave up, over both tables."""
+    out: dict[str, int] = {"pending": 0, "failed": 0}
+    for table in ("document", "challenge"):
+        row = await conn.fetchrow(
+            f"""
+            SELECT count(*) FILTER (WHERE embed_attempts < $2) AS pending,
+                   count(*) FILTER (WHERE embed_attempts >= $2) AS failed
+            FROM {table} WHERE {_PENDING}
+            """,
+            model_id,
+            max_attempts,
+        )
+        assert row is not None
+        out["pending"] += int(row["pending"])
+        out["failed"] += int(row["failed"])
+    return out
+
+
+async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
+    """Give texts that gave up a fresh set of attempts (reindex does this)."""
+    total = 0
+    for table in ("document", "challenge"):
+        status = await conn.execute(
+            f"UPDATE {table} SET embed_attempts = 0, embed_after = now() WHERE {_PENDING}",
+            model_id,
+        )
+        total += int(status.split()[-1])
+    return total
+
+
+async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
+    """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration."""
+    dim = int(dimension)
+    for table in ("document", "challenge"):
+        await conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_embedding_hnsw_{dim} ON {table} "
+            f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+            f"WHERE embedding_dim = {dim}"
+        )

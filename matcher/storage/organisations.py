@@ -1,0 +1,140 @@
+"""Organisations and sectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.records import Organisation, Page, Sector
+
+_SELECT = """
+    SELECT o.id, o.name, o.sector_code, s.name AS sector_name, o.province, o.contact_email,
+           o.external_ref, o.created_at, o.updated_at
+    FROM organisation o LEFT JOIN sector s ON s.code = o.sector_code
+"""
+
+
+def _record(row: asyncpg.Record) -> Organisation:
+    return Organisation(
+        id=row["id"],
+        name=row["name"],
+        sector_code=row["sector_code"],
+        sector_name=row["sector_name"],
+        province=row["province"],
+        contact_email=row["contact_email"],
+        external_ref=row["external_ref"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def list_sectors(conn: asyncpg.Connection) -> list[Sector]:
+    """All sectors, by name."""
+    rows = await conn.fetch("SELECT code, name FROM sector ORDER BY name")
+    return [Sector(code=r["code"], name=r["name"]) for r in rows]
+
+
+async def ensure_sector(conn: asyncpg.Connection, *, code: str, name: str) -> None:
+    """Add a sector if it is not there (evaluation datasets bring their own)."""
+    await conn.execute(
+        "INSERT INTO sector (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING", code, name
+    )
+
+
+async def get_organisation(conn: asyncpg.Connection, organisation_id: int) -> Organisation:
+    """One organisation or NotFound."""
+    row = await conn.fetchrow(_SELECT + " WHERE o.id = $1", organisation_id)
+    if row is None:
+        raise NotFound(f"organisation {organisation_id} does not exist")
+    return _record(row)
+
+
+async def list_organisations(
+    conn: asyncpg.Connection, *, limit: int, offset: int, sector_code: str | None = None
+) -> Page[Organisation]:
+    """A page of organisations by name."""
+    rows = await conn.fetch(
+        _SELECT + " WHERE ($1::text IS NULL OR o.sector_code = $1) ORDER BY o.name LIMIT $2 OFFSET $3",
+        sector_code,
+        limit,
+        offset,
+    )
+    total = await conn.fetchval(
+        "SELECT count(*) FROM organisation WHERE ($1::text IS NULL OR sector_code = $1)", sector_code
+    )
+    return Page(items=[_record(r) for r in rows], total=int(total), limit=limit, offset=offset)
+
+
+def _translate(exc: Exception, name: str) -> Exception:
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        if "external_ref" in str(exc):
+            return AlreadyExists("an organisation with this external reference exists")
+        return AlreadyExists(f"an organisation named {name!r} exists")
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return InvalidInput("unknown sector", field="sector")
+    return exc
+
+
+async def create_organisation(
+    conn: asyncpg.Connection,
+    *,
+    name: str,
+    sector_code: str,
+    province: str,
+    contact_email: str,
+    external_ref: str | None = None,
+) -> Organisation:
+    """Insert an organisation."""
+    try:
+        async with conn.transaction():
+            org_id = await conn.fetchval(
+                """
+                INSERT INTO organisation (name, sector_code, province, contact_email, external_ref)
+                VALUES ($1, $2, $3, $4, $5) RETURNING id
+                """,
+                name,
+                sector_code,
+                province,
+                contact_email,
+                external_ref,
+            )
+    except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError) as exc:
+        raise _translate(exc, name) from exc
+    return await get_organisation(conn, int(org_id))
+
+
+async def update_organisation(
+    conn: asyncpg.Connection, organisation_id: int, changes: dict[str, Any]
+) -> Organisation:
+    """Change the given columns (name, sector_code, province, contact_email)."""
+    allowed = {"name", "sector_code", "province", "contact_email"}
+    cols = [c for c in changes if c in allowed]
+    if cols:
+        sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+        try:
+            async with conn.transaction():
+                status = await conn.execute(
+                    f"UPDATE organisation SET {sets}, updated_at = now() WHERE id = $1",
+                    organisation_id,
+                    *[changes[c] for c in cols],
+                )
+        except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError) as exc:
+            raise _translate(exc, str(changes.get("name", ""))) from exc
+        if status.endswith(" 0"):
+            raise NotFound(f"organisation {organisation_id} does not exist")
+    return await get_organisation(conn, organisation_id)
+
+
+async def delete_organisation(conn: asyncpg.Connection, organisation_id: int) -> None:
+    """Delete an organisation with its people, challenges and keys."""
+    status = await conn.execute("DELETE FROM organisation WHERE id = $1", organisation_id)
+    if status.endswith(" 0"):
+        raise NotFound(f"organisation {organisation_id} does not exist")
+
+
+async def organisation_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
+    """The id of the organisation with this external reference."""
+    value = await conn.fetchval("SELECT id FROM organisation WHERE external_ref = $1", external_ref)
+    return int(value) if value is not None else None

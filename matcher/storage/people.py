@@ -1,0 +1,363 @@
+"""People, their documents and declared conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from embeddings.base import text_hash
+from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.records import Document, DocumentKind, Page, Person, document_text
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInput:
+    """A track-record item as a member sends it."""
+
+    kind: str
+    title: str
+    body: str
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the text that is embedded."""
+        return text_hash(document_text(self.title, self.body))
+
+
+_PERSON_COLUMNS = """
+    p.id, p.organisation_id, p.name, p.role, p.email, p.languages, p.summary,
+    p.capacity_hours_per_month, p.available_from, p.available_until, p.willing_to_speak,
+    p.speaker_topics, p.consent, p.external_ref, p.created_at, p.updated_at,
+    COALESCE((SELECT array_agg(c.organisation_id ORDER BY c.organisation_id)
+              FROM person_conflict c WHERE c.person_id = p.id), '{}') AS conflicts
+"""
+
+_DOC_COLUMNS = """
+    id, person_id, kind, title, body, text_hash, embedding_model, embedding_hash,
+    embed_attempts, embed_error
+"""
+
+
+def _document(row: asyncpg.Record) -> Document:
+    return Document(
+        id=row["id"],
+        person_id=row["person_id"],
+        kind=DocumentKind(row["kind"]),
+        title=row["title"],
+        body=row["body"],
+        text_hash=row["text_hash"],
+        embedding_model=row["embedding_model"],
+        embedding_hash=row["embedding_hash"],
+        embed_attempts=row["embed_attempts"],
+        embed_error=row["embed_error"],
+    )
+
+
+def _person(row: asyncpg.Record, documents: Sequence[Document]) -> Person:
+    return Person(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        name=row["name"],
+        role=row["role"],
+        email=row["email"],
+        languages=tuple(row["languages"]),
+        summary=row["summary"],
+        capacity_hours_per_month=float(row["capacity_hours_per_month"]),
+        available_from=row["available_from"],
+        available_until=row["available_until"],
+        willing_to_speak=row["willing_to_speak"],
+        speaker_topics=tuple(row["speaker_topics"]),
+        consent=row["consent"],
+        external_ref=row["external_ref"],
+        conflict_organisation_ids=tuple(row["conflicts"]),
+        documents=tuple(documents),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def _documents_by_person(
+    conn: asyncpg.Connection, person_ids: Sequence[int]
+) -> dict[int, list[Document]]:
+    rows = await conn.fetch(
+        f"SELECT {_DOC_COLUMNS} FROM document WHERE person_id = ANY($1::bigint[]) ORDER BY id",
+        list(person_ids),
+    )
+    out: dict[int, list[Document]] = {pid: [] for pid in person_ids}
+    for row in rows:
+        out[row["person_id"]].append(_document(row))
+    return out
+
+
+async def get_person(
+    conn: asyncpg.Connection, person_id: int, *, organisation_id: int | None = None
+) -> Person:
+    """One person; with organisation_id, only if they belong to it (else NotFound)."""
+    row = await conn.fetchrow(
+        f"SELECT {_PERSON_COLUMNS} FROM person p "
+        "WHERE p.id = $1 AND ($2::bigint IS NULL OR p.organisation_id = $2)",
+        person_id,
+        organisation_id,
+    )
+    if row is None:
+        raise NotFound(f"person {person_id} does not exist")
+    docs = await _documents_by_person(conn, [person_id])
+    return _person(row, docs[person_id])
+
+
+async def list_people(
+    conn: asyncpg.Connection, *, organisation_id: int | None, limit: int, offset: int
+) -> Page[Person]:
+    """A page of people, optionally of one organisation."""
+    rows = await conn.fetch(
+        f"SELECT {_PERSON_COLUMNS} FROM person p "
+        "WHERE ($1::bigint IS NULL OR p.organisation_id = $1) ORDER BY p.name, p.id LIMIT $2 OFFSET $3",
+        organisation_id,
+        limit,
+        offset,
+    )
+    total = await conn.fetchval(
+        "SELECT count(*) FROM person WHERE ($1::bigint IS NULL OR organisation_id = $1)",
+        organisation_id,
+    )
+    docs = await _documents_by_person(conn, [r["id"] for r in rows])
+    return Page(
+        items=[_person(r, docs[r["id"]]) for r in rows], total=int(total), limit=limit, offset=offset
+    )
+
+
+async def person_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
+    """The id of the person with this external reference."""
+    value = await conn.fetchval("SELECT id FROM person WHERE external_ref = $1", external_ref)
+    return int(value) if value is not None else None
+
+
+_PERSON_FIELDS = (
+    "name",
+    "role",
+    "email",
+    "languages",
+    "summary",
+    "capacity_hours_per_month",
+    "available_from",
+    "available_until",
+    "willing_to_speak",
+    "speaker_topics",
+    "consent",
+)
+
+
+async def insert_person(
+    conn: asyncpg.Connection,
+    *,
+    organisation_id: int,
+    fields: dict[str, Any],
+    documents: Sequence[DocumentInput],
+    conflict_organisation_ids: Sequence[int] = (),
+    external_ref: str | None = None,
+) -> int:
+    """Insert a person with summary, documents and conflicts; the caller owns the transaction."""
+    cols = [c for c in _PERSON_FIELDS if c in fields]
+    placeholders = ", ".join(f"${i + 3}" for i in range(len(cols)))
+    try:
+        person_id = await conn.fetchval(
+            f"INSERT INTO person (organisation_id, external_ref{''.join(', ' + c for c in cols)}"
+            f"{', consent_changed_at' if 'consent' in cols else ''}) "
+            f"VALUES ($1, $2{', ' + placeholders if cols else ''}"
+            f"{', now()' if 'consent' in cols else ''}) RETURNING id",
+            organisation_id,
+            external_ref,
+            *[fields[c] for c in cols],
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise AlreadyExists("a person with this external reference exists") from exc
+    except asyncpg.CheckViolationError as exc:
+        raise InvalidInput("available_from must not be after available_until") from exc
+    await set_summary(conn, int(person_id), str(fields.get("summary", "")))
+    await add_documents(conn, int(person_id), documents)
+    await set_conflicts(conn, int(person_id), conflict_organisation_ids)
+    return int(person_id)
+
+
+async def update_person(conn: asyncpg.Connection, person_id: int, fields: dict[str, Any]) -> None:
+    """Change person fields; a changed summary becomes pending for embedding."""
+    cols = [c for c in _PERSON_FIELDS if c in fields]
+    if cols:
+        sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+        consent_sql = (
+            ", consent_changed_at = CASE WHEN consent IS DISTINCT FROM "
+            f"${cols.index('consent') + 2} THEN now() ELSE consent_changed_at END"
+            if "consent" in cols
+            else ""
+        )
+        try:
+            status = await conn.execute(
+                f"UPDATE person SET {sets}{consent_sql}, updated_at = now() WHERE id = $1",
+                person_id,
+                *[fields[c] for c in cols],
+            )
+        except asyncpg.CheckViolationError as exc:
+            raise InvalidInput("available_from must not be after available_until") from exc
+        if status.endswith(" 0"):
+            raise NotFound(f"person {person_id} does not exist")
+    if "summary" in fields:
+        await set_summary(conn, person_id, str(fields["summary"]))
+
+
+async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) -> None:
+    """Keep the summary document in step with the person's summary (none when empty)."""
+    summary = summary.strip()
+    if not summary:
+        await conn.execute("DELETE FROM document WHERE person_id = $1 AND kind = 'summary'", person_id)
+        return
+    digest = text_hash(summary)
+    await conn.execute(
+        """
+        INSERT INTO document (person_id, kind, title, body, text_hash)
+        VALUES ($1, 'summary', '', $2, $3)
+        ON CONFLICT (person_id) WHERE kind = 'summary'
+        DO UPDATE SET body = EXCLUDED.body, text_hash = EXCLUDED.text_hash,
+                      embed_attempts = 0, embed_error = NULL, embed_after = now(), updated_at = now()
+        WHERE document.text_hash IS DISTINCT FROM EXCLUDED.text_hash
+        """,
+        person_id,
+        summary,
+        digest,
+    )
+
+
+async def add_documents(
+    conn: asyncpg.Connection, person_id: int, documents: Sequence[DocumentInput]
+) -> list[int]:
+    """Insert track-record items; returns their ids."""
+    ids: list[int] = []
+    for doc in documents:
+        doc_id = await conn.fetchval(
+            "INSERT INTO document (person_id, kind, title, body, text_hash) "
+            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            person_id,
+            doc.kind,
+            doc.title,
+            doc.body,
+            doc.text_hash,
+        )
+        ids.append(int(doc_id))
+    return ids
+
+
+async def sync_documents(
+    conn: asyncpg.Connection, person_id: int, documents: Sequence[DocumentInput]
+) -> bool:
+    """Make the track record equal to documents, keeping unchanged items (and their vectors)."""
+    rows = await conn.fetch(
+        "SELECT id, kind, text_hash FROM document WHERE person_id = $1 AND kind <> 'summary'",
+        person_id,
+    )
+    existing = {(r["kind"], r["text_hash"]): r["id"] for r in rows}
+    wanted = {(d.kind, d.text_hash): d for d in documents}
+    stale = [doc_id for key, doc_id in existing.items() if key not in wanted]
+    new = [doc for key, doc in wanted.items() if key not in existing]
+    if stale:
+        await conn.execute("DELETE FROM document WHERE id = ANY($1::bigint[])", stale)
+    if new:
+        await add_documents(conn, person_id, new)
+    return bool(stale or new)
+
+
+async def update_document(
+    conn: asyncpg.Connection, person_id: int, document_id: int, doc: DocumentInput
+) -> None:
+    """Replace one track-record item's text; it becomes pending when the text changed."""
+    status = await conn.execute(
+        """
+        UPDATE document SET kind = $3, title = $4, body = $5, text_hash = $6,
+            embed_attempts = CASE WHEN text_hash = $6 THEN embed_attempts ELSE 0 END,
+            embed_error = CASE WHEN text_hash = $6 THEN embed_error ELSE NULL END,
+            updated_at = now()
+        WHERE id = $1 AND person_id = $2 AND kind <> 'summary'
+        """,
+        document_id,
+        person_id,
+        doc.kind,
+        doc.title,
+        doc.body,
+        doc.text_hash,
+    )
+    if status.endswith(" 0"):
+        raise NotFound(f"document {document_id} does not exist")
+
+
+async def delete_document(conn: asyncpg.Connection, person_id: int, document_id: int) -> None:
+    """Remove one track-record item."""
+    status = await conn.execute(
+        "DELETE FROM document WHERE id = $1 AND person_id = $2 AND kind <> 'summary'",
+        document_id,
+        person_id,
+    )
+    if status.endswith(" 0"):
+        raise NotFound(f"document {document_id} does not exist")
+
+
+async def set_conflicts(
+    conn: asyncpg.Connection, person_id: int, organisation_ids: Sequence[int]
+) -> None:
+    """Replace the organisations this person must not be suggested to."""
+    await conn.execute("DELETE FROM person_conflict WHERE person_id = $1", person_id)
+    if organisation_ids:
+        try:
+            await conn.executemany(
+                "INSERT INTO person_conflict (person_id, organisation_id) VALUES ($1, $2)",
+                [(person_id, org) for org in sorted(set(organisation_ids))],
+            )
+        except asyncpg.ForeignKeyViolationError as exc:
+            raise InvalidInput(
+                "a conflict names an unknown organisation", field="conflict_organisation_ids"
+            ) from exc
+
+
+async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
+    """Erase a person and everything hanging off them (documents, matches, reservations)."""
+    status = await conn.execute("DELETE FROM person WHERE id = $1", person_id)
+    if status.endswith(" 0"):
+        raise NotFound(f"person {person_id} does not exist")
+
+
+async def person_matches(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
+    """Matches involving a person, for a data export."""
+    rows = await conn.fetch(
+        """
+        SELECT m.id, m.challenge_id, c.title AS challenge_title, m.state, m.score,
+               m.created_at, m.updated_at, m.hours_spent, m.outcome_rating
+        FROM match m JOIN challenge c ON c.id = m.challenge_id
+        WHERE m.person_id = $1 ORDER BY m.id
+        """,
+        person_id,
+    )
+    return [
+        {
+            "id": r["id"],
+            "challenge_id": r["challenge_id"],
+            "challenge_title": r["challenge_title"],
+            "state": r["state"],
+            "score": r["score"],
+            "created_at": r["created_at"].isoformat(),
+            "updated_at": r["updated_at"].isoformat(),
+            "hours_spent": float(r["hours_spent"]) if r["hours_spent"] is not None else None,
+            "outcome_rating": r["outcome_rating"],
+        }
+        for r in rows
+    ]
+
+
+async def reserved_hours(conn: asyncpg.Connection, person_id: int) -> list[tuple[float, date, date]]:
+    """Hours held or booked for a person, with their windows."""
+    rows = await conn.fetch(
+        "SELECT hours, starts_on, ends_on FROM capacity_reservation "
+        "WHERE person_id = $1 AND state <> 'released'",
+        person_id,
+    )
+    return [(float(r["hours"]), r["starts_on"], r["ends_on"]) for r in rows]

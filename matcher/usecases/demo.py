@@ -1,0 +1,144 @@
+"""Load the fictional demo network; running it again changes nothing that did not change."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import asyncpg
+
+from matcher.storage import challenges as challenge_store
+from matcher.storage import organisations as org_store
+from matcher.storage import people as people_store
+from matcher.storage.people import DocumentInput
+
+
+@dataclass(slots=True)
+class DemoReport:
+    """Counts of what the load created and changed."""
+
+    organisations_created: int = 0
+    people_created: int = 0
+    people_changed: int = 0
+    challenges_created: int = 0
+    challenges_changed: int = 0
+
+
+def _data(name: str) -> list[dict[str, Any]]:
+    text = resources.files("matcher.demo").joinpath("data", name).read_text(encoding="utf-8")
+    value: list[dict[str, Any]] = json.loads(text)
+    return value
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+async def load_demo(conn: asyncpg.Connection) -> DemoReport:
+    """Upsert the demo organisations, people and challenges by their external references."""
+    report = DemoReport()
+    for sector in _data("sectors.json"):
+        await org_store.ensure_sector(conn, code=sector["code"], name=sector["name"])
+    org_ids: dict[str, int] = {}
+    for org in _data("organisations.json"):
+        org_id = await org_store.organisation_id_by_ref(conn, org["key"])
+        if org_id is None:
+            created = await org_store.create_organisation(
+                conn,
+                name=org["name"],
+                sector_code=org["sector"],
+                province=org["province"],
+                contact_email=org["contact_email"],
+                external_ref=org["key"],
+            )
+            org_id = created.id
+            report.organisations_created += 1
+        else:
+            current = await org_store.get_organisation(conn, org_id)
+            wanted = {
+                "name": org["name"],
+                "sector_code": org["sector"],
+                "province": org["province"],
+                "contact_email": org["contact_email"],
+            }
+            changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
+            if changes:
+                await org_store.update_organisation(conn, org_id, changes)
+        org_ids[org["key"]] = org_id
+    for person in _data("people.json"):
+        fields = {
+            "name": person["name"],
+            "role": person["role"],
+            "email": person["email"],
+            "languages": list(person["languages"]),
+            "summary": person["summary"],
+            "capacity_hours_per_month": float(person["capacity_hours_per_month"]),
+            "available_from": _date(person.get("available_from")),
+            "available_until": _date(person.get("available_until")),
+            "willing_to_speak": bool(person["willing_to_speak"]),
+            "speaker_topics": list(person.get("speaker_topics", [])),
+            "consent": bool(person["consent"]),
+        }
+        documents = [
+            DocumentInput(kind=d["kind"], title=d.get("title", ""), body=d["text"])
+            for d in person["documents"]
+        ]
+        conflicts = [org_ids[key] for key in person.get("conflicts", [])]
+        person_id = await people_store.person_id_by_ref(conn, person["key"])
+        if person_id is None:
+            await people_store.insert_person(
+                conn,
+                organisation_id=org_ids[person["organisation"]],
+                fields=fields,
+                documents=documents,
+                conflict_organisation_ids=conflicts,
+                external_ref=person["key"],
+            )
+            report.people_created += 1
+            continue
+        current = await people_store.get_person(conn, person_id)
+        changed = {
+            k: v
+            for k, v in fields.items()
+            if (tuple(v) if isinstance(v, list) else v) != getattr(current, k)
+        }
+        if changed:
+            await people_store.update_person(conn, person_id, changed)
+        docs_changed = await people_store.sync_documents(conn, person_id, documents)
+        if tuple(sorted(set(conflicts))) != current.conflict_organisation_ids:
+            await people_store.set_conflicts(conn, person_id, conflicts)
+        if changed or docs_changed:
+            report.people_changed += 1
+    for challenge in _data("challenges.json"):
+        fields = {
+            "title": challenge["title"],
+            "description": challenge["description"],
+            "kind": challenge["kind"],
+            "hours_needed": challenge.get("hours_needed"),
+            "needed_by": _date(challenge.get("needed_by")),
+            "status": challenge.get("status", "open"),
+        }
+        challenge_id = await challenge_store.challenge_id_by_ref(conn, challenge["key"])
+        if challenge_id is None:
+            await challenge_store.insert_challenge(
+                conn,
+                organisation_id=org_ids[challenge["organisation"]],
+                fields={k: v for k, v in fields.items() if v is not None},
+                external_ref=challenge["key"],
+            )
+            report.challenges_created += 1
+            continue
+        current_challenge = await challenge_store.get_challenge(conn, challenge_id)
+        diff = {
+            k: v
+            for k, v in fields.items()
+            if (getattr(current_challenge, k).value if k in ("kind", "status") else getattr(current_challenge, k))
+            != v
+        }
+        if diff:
+            await challenge_store.update_challenge(conn, challenge_id, diff)
+            report.challenges_changed += 1
+    return report

