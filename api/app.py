@@ -43,15 +43,24 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        url = database_url or await asyncio.to_thread(db.database_url, settings)
+        url: str = (
+            database_url
+            if database_url is not None
+            else await asyncio.to_thread(db.database_url, settings)
+        )
         app.state.settings = settings
         app.state.pool = await db.create_pool(url)
         app.state.embedder = embedder or build_embedder(settings)
         app.state.model_ready = False
         app.state.worker = None
         warm = asyncio.create_task(_warm_up(app))
+        hook = (
+            on_challenges
+            if on_challenges is not None
+            else _default_hook(app.state.embedder, settings)
+        )
+        app.state.on_challenges = hook
         if settings.embed_in_process:
-            hook = on_challenges if on_challenges is not None else _default_hook()
             worker = EmbeddingWorker(
                 app.state.pool,
                 app.state.embedder,
@@ -84,8 +93,8 @@ def create_app(
     return app
 
 
-def _default_hook() -> ChallengeHook | None:
-    """What happens when challenges get their vectors (proposals, when available)."""
+def _default_hook(embedder: Embedder, settings: Settings) -> ChallengeHook | None:
+    """What happens when challenges get their vectors: their top suggestions become proposals."""
     return None
 
 

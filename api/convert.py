@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from matcher.records import Challenge, EmbeddingStatus, Organisation, Person, Principal, Suggestion
-from matcher.settings import Settings
-
 from api.schemas import (
     ChallengeOut,
     DocumentOut,
@@ -13,6 +10,8 @@ from api.schemas import (
     SuggestionOrganisation,
     SuggestionOut,
 )
+from matcher.records import Challenge, EmbeddingStatus, Organisation, Person, Principal, Suggestion
+from matcher.settings import Settings
 
 
 def organisation_out(org: Organisation, principal: Principal) -> OrganisationOut:

@@ -36,9 +36,7 @@ _STATUS: list[tuple[type[MatcherError], int, str]] = [
 ]
 
 
-def problem(
-    status: int, title: str, detail: str, *, code: str, **extra: Any
-) -> JSONResponse:
+def problem(status: int, title: str, detail: str, *, code: str, **extra: Any) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code,
@@ -49,7 +47,9 @@ def problem(
         **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:

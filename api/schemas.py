@@ -168,9 +168,13 @@ class PersonOut(BaseModel):
 class ChallengeFields(Strict):
     """Challenge fields shared by create and update."""
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] | None = None
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+        | None
+    ) = None
     description: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)]
+        | None
     ) = None
     kind: ChallengeKind | None = None
     hours_needed: Annotated[float, Field(ge=0, le=10000)] | None = None
@@ -191,7 +195,9 @@ class ChallengeIn(ChallengeFields):
         default=None, description="Required for staff keys; a member key uses its own"
     )
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=8000)
+    ]
     kind: ChallengeKind
 
 
@@ -243,7 +249,9 @@ class SuggestionOut(BaseModel):
     explanation: str
     explanation_lines: list[str]
     free_hours: float | None
-    email: str | None = Field(default=None, description="Only for staff; members see it after an accepted introduction")
+    email: str | None = Field(
+        default=None, description="Only for staff; members see it after an accepted introduction"
+    )
 
 
 class SuggestionsOut(BaseModel):

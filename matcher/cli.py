@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import date
@@ -74,7 +76,9 @@ def db_upgrade() -> None:
 
 
 @db_app.command("downgrade")
-def db_downgrade(to: Annotated[int, typer.Option(help="Version to go back to (0 = empty)")]) -> None:
+def db_downgrade(
+    to: Annotated[int, typer.Option(help="Version to go back to (0 = empty)")],
+) -> None:
     """Revert migrations above a version."""
     import asyncpg
 
@@ -117,7 +121,7 @@ async def _embed_with_progress(settings: Settings, url: str, embedder: Any) -> i
             console=err,
         ) as progress:
             task = progress.add_task("embed", total=counts["pending"])
-            hook = _proposal_hook()
+            hook = _proposal_hook(embedder, settings)
             report = await embed_pending(
                 pool,
                 embedder,
@@ -133,10 +137,10 @@ async def _embed_with_progress(settings: Settings, url: str, embedder: Any) -> i
         await pool.close()
 
 
-def _proposal_hook() -> Any:
+def _proposal_hook(embedder: Any, settings: Settings) -> Any:
     from api.app import _default_hook
 
-    return _default_hook()
+    return _default_hook(embedder, settings)
 
 
 @demo_app.command("load")
@@ -240,9 +244,13 @@ def keys_create(
 @app.command()
 def suggest(
     text: Annotated[str, typer.Argument(help="The challenge text")],
-    kind: Annotated[ChallengeKind | None, typer.Option(help="partner, speaker, capacity or knowledge")] = None,
+    kind: Annotated[
+        ChallengeKind | None, typer.Option(help="partner, speaker, capacity or knowledge")
+    ] = None,
     top: Annotated[int, typer.Option(min=1, max=100)] = 10,
-    org: Annotated[str | None, typer.Option(help="Asking organisation (excluded, sets sector)")] = None,
+    org: Annotated[
+        str | None, typer.Option(help="Asking organisation (excluded, sets sector)")
+    ] = None,
     hours: Annotated[float | None, typer.Option(min=0, help="Hours needed")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     lang: Annotated[str, typer.Option(help="nl or en")] = "nl",
@@ -344,7 +352,7 @@ def worker() -> None:
             embedder,
             batch_size=settings.embed_batch_size,
             max_attempts=settings.embed_max_attempts,
-            on_challenges=_proposal_hook(),
+            on_challenges=_proposal_hook(embedder, settings),
         )
         w.start()
         err.print(f"embedding worker running with {embedder.model_id}; Ctrl-C stops it")
@@ -376,9 +384,13 @@ def demo_run(
                 await conn.execute(
                     "UPDATE api_key SET revoked_at = now() WHERE label = 'demo' AND revoked_at IS NULL"
                 )
-                pm = await create_key(conn, role=Role.programme_manager, organisation_id=None, label="demo")
+                pm = await create_key(
+                    conn, role=Role.programme_manager, organisation_id=None, label="demo"
+                )
                 org_id = await _resolve_org(conn, "gemeente-waldmaren")
-                member = await create_key(conn, role=Role.member, organisation_id=org_id, label="demo")
+                member = await create_key(
+                    conn, role=Role.member, organisation_id=org_id, label="demo"
+                )
                 name = await conn.fetchval("SELECT name FROM organisation WHERE id = $1", org_id)
                 return pm, member, str(name)
         finally:
@@ -390,15 +402,79 @@ def demo_run(
     err.print(f"[bold]Member key ({org_name}):[/bold] {member}\n")
     err.print("Try:")
     err.print(f"  curl -s {base}/health")
-    err.print(f"  curl -s -H 'Authorization: Bearer {member}' '{base}/challenges?status=open&limit=5'")
+    err.print(
+        f"  curl -s -H 'Authorization: Bearer {member}' '{base}/challenges?status=open&limit=5'"
+    )
     err.print(
         f"  curl -s -X POST -H 'Authorization: Bearer {member}' -H 'Content-Type: application/json' "
-        f"-d '{{\"title\": \"Hulp bij BIO-beleid\", \"description\": \"Wij zoeken iemand die ons helpt "
-        f"een informatiebeveiligingsbeleid op te stellen volgens de BIO.\", \"kind\": \"knowledge\"}}' "
+        f'-d \'{{"title": "Hulp bij BIO-beleid", "description": "Wij zoeken iemand die ons helpt '
+        f'een informatiebeveiligingsbeleid op te stellen volgens de BIO.", "kind": "knowledge"}}\' '
         f"{base}/challenges"
     )
     err.print(f"\nOpenAPI page: {base}/docs — review page: {base}/review\n")
     serve(host=host, port=port)
+
+
+@app.command("eval")
+def eval_command(
+    dataset_dir: Annotated[
+        Path, typer.Argument(help="Folder with profiles.jsonl, challenges.jsonl, judgments.tsv")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="Embedding backend: minilm, use, hashing, or a model name/path"),
+    ] = None,
+) -> None:
+    """Score a labelled dataset with the production scoring code and print the metrics."""
+    from matcher.evaluation.dataset import load_dataset
+    from matcher.evaluation.runner import evaluate_dataset
+
+    settings = _settings()
+    try:
+        dataset = load_dataset(dataset_dir)
+    except MatcherError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    url = _url(settings)
+    embedder = _embedder(settings, backend)
+    started = time.perf_counter()
+
+    async def go() -> dict[str, Any]:
+        results = await evaluate_dataset(dataset, embedder, server_url=url)
+        return dict(results["default"].metrics)
+
+    metrics = _run(go)
+    metrics["seconds"] = round(time.perf_counter() - started, 3)
+    keys = [
+        "ndcg@10",
+        "recall@10",
+        "mrr",
+        "pairwise_loss_by_profile",
+        "pairwise_loss_by_challenge",
+        "seconds",
+        "model",
+    ]
+    clean = {k: _json_number(metrics[k]) for k in keys}
+    if as_json:
+        sys.stdout.write(json.dumps(clean) + "\n")
+        return
+    table = Table(title=f"{dataset_dir} ({metrics.get('challenges')} challenges)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k in keys:
+        v = clean[k]
+        table.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
+    out.print(table)
+
+
+def _json_number(value: Any) -> Any:
+    """NaN (no pairs to compare) is null in JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
 
 
 def main() -> None:

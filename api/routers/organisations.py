@@ -49,7 +49,9 @@ async def get_organisation(
     organisation_id: int, conn: Conn, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """One organisation."""
-    return organisation_out(await members.get_organisation(conn, principal, organisation_id), principal)
+    return organisation_out(
+        await members.get_organisation(conn, principal, organisation_id), principal
+    )
 
 
 @router.patch("/organisations/{organisation_id}", response_model=OrganisationOut)

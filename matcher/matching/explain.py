@@ -103,7 +103,9 @@ def explanation_lines(
             )
         else:
             verdict = "enough" if free >= query.hours_needed else "not enough"
-            lines.append(f"Capacity: {_hours(free)} hours free in {span}; {needed} needed ({verdict}).")
+            lines.append(
+                f"Capacity: {_hours(free)} hours free in {span}; {needed} needed ({verdict})."
+            )
     elif free > 0:
         lines.append(
             f"Capaciteit: {_hours(free)} uur vrij in {span}."
@@ -119,11 +121,7 @@ def explanation_lines(
     own, theirs = sector_names
     if scored.cross_sector:
         pct = round(cross_sector_bonus * 100)
-        lines.append(
-            f"Cross-sector: {own} → {theirs} (+{pct}%)."
-            if nl
-            else f"Cross-sector: {own} → {theirs} (+{pct}%)."
-        )
+        lines.append(f"Cross-sector: {own} → {theirs} (+{pct}%).")
     elif own and theirs:
         lines.append(f"Zelfde sector ({theirs})." if nl else f"Same sector ({theirs}).")
     if scored.speaker_topics_matched:

@@ -102,7 +102,10 @@ def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | 
         return "no_consent"
     if query.organisation_id is not None and candidate.organisation_id == query.organisation_id:
         return "own_organisation"
-    if query.organisation_id is not None and query.organisation_id in candidate.conflict_organisation_ids:
+    if (
+        query.organisation_id is not None
+        and query.organisation_id in candidate.conflict_organisation_ids
+    ):
         return "conflict"
     if query.kind is ChallengeKind.capacity and (free is None or free <= 0):
         return "no_capacity"
@@ -206,7 +209,11 @@ def score_candidates(
         if needed:
             fit = min(free / needed, 1.0)
             features["capacity_fit"] = fit
-            weight = config.capacity_penalty if query.kind is ChallengeKind.capacity else config.capacity_penalty / 2
+            weight = (
+                config.capacity_penalty
+                if query.kind is ChallengeKind.capacity
+                else config.capacity_penalty / 2
+            )
             capacity_factor = (1.0 - weight) + weight * fit
             if capacity_factor != 1.0:
                 parts["capacity_factor"] = capacity_factor
@@ -231,7 +238,9 @@ def score_candidates(
             parts["exposure_factor"] = exposure_factor
             factor *= exposure_factor
         for d in docs[:3]:
-            d.shared_terms = _surface_terms(shared_lexemes(query_lexemes, d.doc.lexemes, stats), query_words)
+            d.shared_terms = _surface_terms(
+                shared_lexemes(query_lexemes, d.doc.lexemes, stats), query_words
+            )
         scored.append(
             ScoredCandidate(
                 candidate=cand,

@@ -112,7 +112,9 @@ async def downgrade(conn: asyncpg.Connection, *, target: int) -> list[int]:
                 continue
             async with conn.transaction():
                 await conn.execute(migration.down)
-                await conn.execute("DELETE FROM schema_migration WHERE version = $1", migration.version)
+                await conn.execute(
+                    "DELETE FROM schema_migration WHERE version = $1", migration.version
+                )
             undone.append(migration.version)
         return undone
     finally:

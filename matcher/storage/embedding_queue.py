@@ -99,7 +99,9 @@ async def record_failure(
     )
 
 
-async def count_pending(conn: asyncpg.Connection, *, model_id: str, max_attempts: int) -> dict[str, int]:
+async def count_pending(
+    conn: asyncpg.Connection, *, model_id: str, max_attempts: int
+) -> dict[str, int]:
     """Texts waiting for a vector and texts that gave up, over both tables."""
     out: dict[str, int] = {"pending": 0, "failed": 0}
     for table in ("document", "challenge"):

@@ -31,7 +31,9 @@ async def insert_key(
     return int(value)
 
 
-async def key_by_prefix(conn: asyncpg.Connection, key_prefix: str) -> tuple[Principal, bytes] | None:
+async def key_by_prefix(
+    conn: asyncpg.Connection, key_prefix: str
+) -> tuple[Principal, bytes] | None:
     """The live key with this prefix and its stored hash."""
     row = await conn.fetchrow(
         "SELECT id, role, organisation_id, key_hash FROM api_key "

@@ -36,11 +36,15 @@ async def list_sectors(conn: asyncpg.Connection) -> list[Sector]:
     return [Sector(code=r["code"], name=r["name"]) for r in rows]
 
 
-async def ensure_sector(conn: asyncpg.Connection, *, code: str, name: str) -> None:
-    """Add a sector if it is not there (evaluation datasets bring their own)."""
+async def ensure_sector(conn: asyncpg.Connection, *, code: str, name: str) -> str:
+    """The code of the sector with this name, adding it under code if it is not there."""
+    existing = await conn.fetchval("SELECT code FROM sector WHERE name = $1", name)
+    if existing is not None:
+        return str(existing)
     await conn.execute(
         "INSERT INTO sector (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING", code, name
     )
+    return code
 
 
 async def get_organisation(conn: asyncpg.Connection, organisation_id: int) -> Organisation:
@@ -56,13 +60,15 @@ async def list_organisations(
 ) -> Page[Organisation]:
     """A page of organisations by name."""
     rows = await conn.fetch(
-        _SELECT + " WHERE ($1::text IS NULL OR o.sector_code = $1) ORDER BY o.name LIMIT $2 OFFSET $3",
+        _SELECT
+        + " WHERE ($1::text IS NULL OR o.sector_code = $1) ORDER BY o.name LIMIT $2 OFFSET $3",
         sector_code,
         limit,
         offset,
     )
     total = await conn.fetchval(
-        "SELECT count(*) FROM organisation WHERE ($1::text IS NULL OR sector_code = $1)", sector_code
+        "SELECT count(*) FROM organisation WHERE ($1::text IS NULL OR sector_code = $1)",
+        sector_code,
     )
     return Page(items=[_record(r) for r in rows], total=int(total), limit=limit, offset=offset)
 

@@ -126,7 +126,10 @@ async def list_people(
     )
     docs = await _documents_by_person(conn, [r["id"] for r in rows])
     return Page(
-        items=[_person(r, docs[r["id"]]) for r in rows], total=int(total), limit=limit, offset=offset
+        items=[_person(r, docs[r["id"]]) for r in rows],
+        total=int(total),
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -212,7 +215,9 @@ async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) ->
     """Keep the summary document in step with the person's summary (none when empty)."""
     summary = summary.strip()
     if not summary:
-        await conn.execute("DELETE FROM document WHERE person_id = $1 AND kind = 'summary'", person_id)
+        await conn.execute(
+            "DELETE FROM document WHERE person_id = $1 AND kind = 'summary'", person_id
+        )
         return
     digest = text_hash(summary)
     await conn.execute(
@@ -353,7 +358,9 @@ async def person_matches(conn: asyncpg.Connection, person_id: int) -> list[dict[
     ]
 
 
-async def reserved_hours(conn: asyncpg.Connection, person_id: int) -> list[tuple[float, date, date]]:
+async def reserved_hours(
+    conn: asyncpg.Connection, person_id: int
+) -> list[tuple[float, date, date]]:
     """Hours held or booked for a person, with their windows."""
     rows = await conn.fetch(
         "SELECT hours, starts_on, ends_on FROM capacity_reservation "

@@ -99,16 +99,16 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             )
             report.people_created += 1
             continue
-        current = await people_store.get_person(conn, person_id)
+        current_person = await people_store.get_person(conn, person_id)
         changed = {
             k: v
             for k, v in fields.items()
-            if (tuple(v) if isinstance(v, list) else v) != getattr(current, k)
+            if (tuple(v) if isinstance(v, list) else v) != getattr(current_person, k)
         }
         if changed:
             await people_store.update_person(conn, person_id, changed)
         docs_changed = await people_store.sync_documents(conn, person_id, documents)
-        if tuple(sorted(set(conflicts))) != current.conflict_organisation_ids:
+        if tuple(sorted(set(conflicts))) != current_person.conflict_organisation_ids:
             await people_store.set_conflicts(conn, person_id, conflicts)
         if changed or docs_changed:
             report.people_changed += 1
@@ -135,7 +135,11 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
         diff = {
             k: v
             for k, v in fields.items()
-            if (getattr(current_challenge, k).value if k in ("kind", "status") else getattr(current_challenge, k))
+            if (
+                getattr(current_challenge, k).value
+                if k in ("kind", "status")
+                else getattr(current_challenge, k)
+            )
             != v
         }
         if diff:

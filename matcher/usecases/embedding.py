@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -95,10 +96,14 @@ async def embed_pending(
     return total
 
 
-async def pending_counts(pool: asyncpg.Pool, embedder_model_id: str, max_attempts: int) -> dict[str, int]:
+async def pending_counts(
+    pool: asyncpg.Pool, embedder_model_id: str, max_attempts: int
+) -> dict[str, int]:
     """Texts waiting for a vector and texts that gave up."""
     async with pool.acquire() as conn:
-        return await queue.count_pending(conn, model_id=embedder_model_id, max_attempts=max_attempts)
+        return await queue.count_pending(
+            conn, model_id=embedder_model_id, max_attempts=max_attempts
+        )
 
 
 class EmbeddingWorker:
@@ -137,10 +142,8 @@ class EmbeddingWorker:
         """Stop after the current batch."""
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def _run(self) -> None:
@@ -160,7 +163,5 @@ class EmbeddingWorker:
                 log.warning("embedding pass failed", error=repr(exc))
             if not self._wake.is_set():
                 self.idle.set()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            except TimeoutError:
-                pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import asyncpg
@@ -27,7 +27,7 @@ class SuggestionOptions:
 
     top: int = 10
     lang: str = "nl"
-    config: ScoringConfig = ScoringConfig()
+    config: ScoringConfig = field(default_factory=ScoringConfig)
     all_candidates: bool = False
     include_email: bool = False
 
@@ -142,7 +142,9 @@ async def suggest_for_query(
 async def query_for_challenge(conn: asyncpg.Connection, challenge_id: int) -> ChallengeQuery:
     """The matcher's view of a stored challenge."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
-    sector, _, province = await candidate_store.organisation_context(conn, challenge.organisation_id)
+    sector, _, province = await candidate_store.organisation_context(
+        conn, challenge.organisation_id
+    )
     return ChallengeQuery(
         text=challenge.text,
         kind=challenge.kind,
@@ -185,7 +187,12 @@ async def suggest_for_challenge(
         include_email=principal.is_staff,
     )
     return await suggest_for_query(
-        conn, query, np.asarray(vector, dtype=np.float32), model_id=model_id, today=today, options=opts
+        conn,
+        query,
+        np.asarray(vector, dtype=np.float32),
+        model_id=model_id,
+        today=today,
+        options=opts,
     )
 
 

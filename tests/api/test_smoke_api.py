@@ -11,14 +11,24 @@ async def test_create_org_person_challenge_and_suggest(api: Api) -> None:
     r = await api.client.post(
         "/organisations",
         headers=pm,
-        json={"name": "Gemeente Test", "sector": "overheden", "province": "Friesland", "contact_email": "info@test.example"},
+        json={
+            "name": "Gemeente Test",
+            "sector": "overheden",
+            "province": "Friesland",
+            "contact_email": "info@test.example",
+        },
     )
     assert r.status_code == 201, r.text
     org_a = r.json()["id"]
     r = await api.client.post(
         "/organisations",
         headers=pm,
-        json={"name": "ICT Bedrijf", "sector": "ict", "province": "Groningen", "contact_email": "info@ict.example"},
+        json={
+            "name": "ICT Bedrijf",
+            "sector": "ict",
+            "province": "Groningen",
+            "contact_email": "info@ict.example",
+        },
     )
     org_b = r.json()["id"]
     member_b = await api.key(Role.member, org_b)
@@ -31,7 +41,13 @@ async def test_create_org_person_challenge_and_suggest(api: Api) -> None:
             "summary": "Specialist informatiebeveiliging en BIO.",
             "consent": True,
             "capacity_hours_per_month": 10,
-            "documents": [{"kind": "project", "title": "BIO-implementatie", "text": "Informatiebeveiligingsbeleid opgesteld volgens de BIO voor een gemeente."}],
+            "documents": [
+                {
+                    "kind": "project",
+                    "title": "BIO-implementatie",
+                    "text": "Informatiebeveiligingsbeleid opgesteld volgens de BIO voor een gemeente.",
+                }
+            ],
         },
     )
     assert r.status_code == 201, r.text
@@ -40,7 +56,11 @@ async def test_create_org_person_challenge_and_suggest(api: Api) -> None:
     r = await api.client.post(
         "/challenges",
         headers=member_a,
-        json={"title": "BIO-beleid", "description": "Wij zoeken hulp bij ons informatiebeveiligingsbeleid volgens de BIO.", "kind": "knowledge"},
+        json={
+            "title": "BIO-beleid",
+            "description": "Wij zoeken hulp bij ons informatiebeveiligingsbeleid volgens de BIO.",
+            "kind": "knowledge",
+        },
     )
     assert r.status_code == 201, r.text
     cid = r.json()["id"]

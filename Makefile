@@ -1,0 +1,54 @@
+# Two commands matter: `make demo` (set up and serve the demo network) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo serve test lint typecheck unit browser-deps bench-quality bench-learning bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: a plain install would pull a multi-GB CUDA build
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/matcher demo run
+
+serve: install
+	$(BIN)/matcher serve
+
+# Debian's Chromium for the real-browser test (Playwright's own download does not work offline).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium is missing and cannot be installed here (needs root and apt-get)."; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest -q
+
+test: install browser-deps lint unit
+
+bench-quality: install
+	$(BIN)/python benchmarks/quality.py --write benchmarks/results/quality.md
+
+bench-learning: install
+	$(BIN)/python benchmarks/learning.py
+
+bench: bench-quality bench-learning
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -1,0 +1,294 @@
+"""Score a labelled dataset with the production pipeline on a scratch database."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import fmean
+
+import asyncpg
+import numpy as np
+
+from embeddings.base import Embedder
+from matcher import db, migrations
+from matcher.evaluation.dataset import Dataset, EvalChallenge
+from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
+from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
+from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
+from matcher.storage import organisations as org_store
+from matcher.storage.embedding_queue import ensure_vector_index
+from matcher.usecases.suggestions import score_query
+
+# Values that make the capacity, consent and speaker rules neutral for people whose data
+# does not describe them: the rules "simply do not apply".
+_NEUTRAL_HOURS = 40.0
+EVAL_TODAY = date(2026, 1, 1)
+
+
+@dataclass(slots=True)
+class ChallengeResult:
+    """One challenge's ranking and metrics."""
+
+    challenge_id: str
+    ranking: list[str]
+    scores: dict[str, float]
+    ndcg: float
+    recall: float
+    rr: float
+
+
+@dataclass(slots=True)
+class EvalResult:
+    """Metrics over a dataset for one configuration."""
+
+    metrics: dict[str, float | str | int]
+    per_challenge: dict[str, ChallengeResult] = field(default_factory=dict)
+    features: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+
+
+def _slug(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40]
+    return slug or "x"
+
+
+def _with_database(uri: str, name: str) -> str:
+    head, sep, query = uri.partition("?")
+    scheme, _, rest = head.partition("://")
+    authority, _, _ = rest.partition("/")
+    return f"{scheme}://{authority}/{name}{sep}{query}"
+
+
+class ScratchDatabase:
+    """A temporary database with the schema applied, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.name = f"matcher_eval_{secrets.token_hex(4)}"
+        self.url = _with_database(server_url, self.name)
+
+    async def __aenter__(self) -> str:
+        admin = await asyncpg.connect(self.server_url)
+        try:
+            await admin.execute(f"CREATE DATABASE {self.name}")
+        finally:
+            await admin.close()
+        conn = await asyncpg.connect(self.url)
+        try:
+            await migrations.upgrade(conn)
+        finally:
+            await conn.close()
+        return self.url
+
+    async def __aexit__(self, *exc: object) -> None:
+        admin = await asyncpg.connect(self.server_url)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+
+async def _load(
+    conn: asyncpg.Connection, dataset: Dataset, embedder: Embedder
+) -> tuple[dict[int, str], dict[str, int], dict[str, str]]:
+    """Store organisations, profiles and documents with their vectors; returns id maps."""
+    sectors: set[str] = {p.sector for p in dataset.profiles if p.sector}
+    sectors |= {c.sector for c in dataset.challenges if c.sector}
+    sector_codes = {
+        name: await org_store.ensure_sector(conn, code=_slug(name), name=name)
+        for name in sorted(sectors)
+    }
+    org_ids: dict[str, int] = {}
+
+    async def organisation(name: str, sector: str | None, region: str | None) -> int:
+        if name not in org_ids:
+            province = region if region in PROVINCES else None
+            org_ids[name] = int(
+                await conn.fetchval(
+                    "INSERT INTO organisation (name, sector_code, province) VALUES ($1, $2, $3) "
+                    "RETURNING id",
+                    name,
+                    sector_codes.get(sector) if sector else None,
+                    province,
+                )
+            )
+        return org_ids[name]
+
+    person_profile: dict[int, str] = {}
+    doc_rows: list[tuple[int, str, str, str]] = []
+    for profile in dataset.profiles:
+        org_name = profile.organisation or f"\x00profile:{profile.id}"
+        org_id = await organisation(org_name, profile.sector, profile.region)
+        person_id = int(
+            await conn.fetchval(
+                "INSERT INTO person (organisation_id, name, email, consent, "
+                "capacity_hours_per_month, willing_to_speak) VALUES ($1, $2, '', true, $3, true) "
+                "RETURNING id",
+                org_id,
+                profile.name or profile.id,
+                _NEUTRAL_HOURS,
+            )
+        )
+        person_profile[person_id] = profile.id
+        for doc in profile.documents:
+            doc_rows.append(
+                (person_id, doc.title or "", doc.text, document_text(doc.title or "", doc.text))
+            )
+    for challenge in dataset.challenges:
+        if challenge.organisation:
+            await organisation(challenge.organisation, challenge.sector, None)
+    texts = [row[3] for row in doc_rows]
+    vectors = await asyncio.to_thread(embedder.embed_documents, texts)
+    dim = int(vectors.shape[1])
+    await conn.executemany(
+        "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
+        "embedding_model, embedding_hash) VALUES ($1, 'other', $2, $3, 'x', $4, $5, $6, 'x')",
+        [
+            (pid, title, body, vec, dim, embedder.model_id)
+            for (pid, title, body, _), vec in zip(doc_rows, vectors, strict=True)
+        ],
+    )
+    await ensure_vector_index(conn, dim)
+    await conn.execute("ANALYZE")
+    return person_profile, org_ids, sector_codes
+
+
+def _query(
+    challenge: EvalChallenge, org_ids: Mapping[str, int], sector_code: str | None
+) -> ChallengeQuery:
+    kind = (
+        ChallengeKind(challenge.kind)
+        if challenge.kind and challenge.kind in ChallengeKind.__members__
+        else None
+    )
+    text = document_text(challenge.title or "", challenge.text)
+    return ChallengeQuery(
+        text=text,
+        kind=kind,
+        organisation_id=org_ids.get(challenge.organisation) if challenge.organisation else None,
+        sector_code=sector_code,
+        province=None,
+        hours_needed=None,
+        starts_on=None,
+        needed_by=None,
+    )
+
+
+def metrics_from(
+    rankings: Mapping[str, Sequence[str]],
+    scores: Mapping[tuple[str, str], float],
+    judgments: Mapping[str, Mapping[str, float]],
+    *,
+    k: int = 10,
+) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
+    """nDCG@k, recall@k and MRR over graded challenges; pairwise losses over raw scores."""
+    per: dict[str, tuple[float, float, float]] = {}
+    for cid, grades in judgments.items():
+        if max(grades.values(), default=0.0) <= 0 or cid not in rankings:
+            continue
+        ranking = list(rankings[cid])
+        per[cid] = (
+            ndcg_at_k(ranking, grades, k),
+            recall_at_k(ranking, grades, k),
+            reciprocal_rank(ranking, grades),
+        )
+    values = list(per.values())
+    out = {
+        f"ndcg@{k}": fmean(v[0] for v in values) if values else math.nan,
+        f"recall@{k}": fmean(v[1] for v in values) if values else math.nan,
+        "mrr": fmean(v[2] for v in values) if values else math.nan,
+        "pairwise_loss_by_profile": pairwise_loss(scores, judgments, by="profile"),
+        "pairwise_loss_by_challenge": pairwise_loss(scores, judgments, by="challenge"),
+    }
+    return out, per
+
+
+async def evaluate_dataset(
+    dataset: Dataset,
+    embedder: Embedder,
+    *,
+    server_url: str,
+    configs: Mapping[str, ScoringConfig] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, EvalResult]:
+    """Run the production retrieval and scoring for each configuration (default: the defaults)."""
+    configs = configs or {"default": ScoringConfig()}
+    started = time.perf_counter()
+    results: dict[str, EvalResult] = {}
+    async with ScratchDatabase(server_url) as url:
+        pool = await db.create_pool(url, max_size=2)
+        try:
+            async with pool.acquire() as conn:
+                person_profile, org_ids, sector_codes = await _load(conn, dataset, embedder)
+                profile_ids = [p.id for p in dataset.profiles]
+                challenge_texts = [document_text(c.title or "", c.text) for c in dataset.challenges]
+                qvecs = await asyncio.to_thread(embedder.embed_queries, challenge_texts)
+                load_seconds = time.perf_counter() - started
+                for name, config in configs.items():
+                    t0 = time.perf_counter()
+                    result = EvalResult(metrics={})
+                    rankings: dict[str, list[str]] = {}
+                    scores: dict[tuple[str, str], float] = {}
+                    for challenge, vec in zip(dataset.challenges, qvecs, strict=True):
+                        if challenge.id not in dataset.judgments:
+                            continue
+                        sector_code = (
+                            sector_codes.get(challenge.sector) if challenge.sector else None
+                        )
+                        if sector_code is None and challenge.organisation in org_ids:
+                            sector_code = await conn.fetchval(
+                                "SELECT sector_code FROM organisation WHERE id = $1",
+                                org_ids[challenge.organisation],
+                            )
+                        query = _query(challenge, org_ids, sector_code)
+                        scored = await score_query(
+                            conn,
+                            query,
+                            np.asarray(vec, dtype=np.float32),
+                            model_id=embedder.model_id,
+                            today=EVAL_TODAY,
+                            config=config,
+                            all_candidates=True,
+                        )
+                        ranked = rank(scored, top=len(scored), config=config)
+                        ranking = [person_profile[s.candidate.person_id] for s in ranked]
+                        seen = set(ranking)
+                        ranking += [pid for pid in profile_ids if pid not in seen]
+                        rankings[challenge.id] = ranking
+                        for s in scored:
+                            pid = person_profile[s.candidate.person_id]
+                            scores[(challenge.id, pid)] = s.score
+                            result.features[(challenge.id, pid)] = _features(s)
+                        if progress is not None:
+                            progress(1)
+                    metrics, per = metrics_from(rankings, scores, dataset.judgments)
+                    result.metrics = {
+                        **metrics,
+                        "seconds": round(load_seconds + time.perf_counter() - t0, 3),
+                        "model": embedder.model_id,
+                        "challenges": len(per),
+                    }
+                    result.per_challenge = {
+                        cid: ChallengeResult(
+                            challenge_id=cid,
+                            ranking=rankings[cid],
+                            scores={p: scores[(c, p)] for (c, p) in scores if c == cid},
+                            ndcg=v[0],
+                            recall=v[1],
+                            rr=v[2],
+                        )
+                        for cid, v in per.items()
+                    }
+                    results[name] = result
+        finally:
+            await pool.close()
+    return results
+
+
+def _features(s: ScoredCandidate) -> dict[str, float]:
+    return {**s.features, "score": s.score}
