@@ -149,7 +149,7 @@ async def test_unknown_ids_are_404_and_bad_paging_is_422(api: Api) -> None:
 
 async def test_failed_request_leaves_no_partial_rows(api: Api) -> None:
     """A conflict naming an unknown organisation fails after the person row was inserted."""
-    org, member = await _member(api)
+    _, member = await _member(api)
     r = await api.client.post(
         "/people",
         headers=member,

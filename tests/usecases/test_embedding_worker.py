@@ -11,7 +11,7 @@ import numpy as np
 from embeddings.hashing import HashingEmbedder
 from matcher.records import Role
 from matcher.settings import Settings
-from matcher.usecases.embedding import EmbeddingWorker, embed_pending, pending_counts
+from matcher.usecases.embedding import embed_pending, pending_counts
 from tests.conftest import Api
 
 
@@ -97,7 +97,7 @@ async def test_failure_keeps_text_records_error_and_retries(api: Api, pool: asyn
 
 
 async def test_gives_up_after_max_attempts_and_reports_failed(api: Api) -> None:
-    member = await _seed(api)
+    await _seed(api)
     broken = FlakyEmbedder(failures=10_000)
     for _ in range(2):
         await embed_pending(api.pool, broken, batch_size=10, max_attempts=2)
