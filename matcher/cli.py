@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matcher import db, migrations
+from matcher.cli_train import train_command
 from matcher.errors import MatcherError
 from matcher.logging import configure_logging
 from matcher.records import ChallengeKind, Role
@@ -138,9 +139,9 @@ async def _embed_with_progress(settings: Settings, url: str, embedder: Any) -> i
 
 
 def _proposal_hook(embedder: Any, settings: Settings) -> Any:
-    from api.app import _default_hook
+    from matcher.usecases.matches import make_proposal_hook
 
-    return _default_hook(embedder, settings)
+    return make_proposal_hook(embedder.model_id, top=settings.suggestions_stored)
 
 
 @demo_app.command("load")
@@ -387,7 +388,15 @@ def demo_run(
                 pm = await create_key(
                     conn, role=Role.programme_manager, organisation_id=None, label="demo"
                 )
-                org_id = await _resolve_org(conn, "gemeente-waldmaren")
+                # A municipality posts most challenges in the demo: give its key out.
+                org_id = int(
+                    await conn.fetchval(
+                        "SELECT o.id FROM organisation o WHERE o.external_ref IS NOT NULL "
+                        "ORDER BY (o.sector_code = 'overheden') DESC, "
+                        "(SELECT count(*) FROM challenge c WHERE c.organisation_id = o.id) DESC, "
+                        "o.name LIMIT 1"
+                    )
+                )
                 member = await create_key(
                     conn, role=Role.member, organisation_id=org_id, label="demo"
                 )
@@ -413,6 +422,9 @@ def demo_run(
     )
     err.print(f"\nOpenAPI page: {base}/docs — review page: {base}/review\n")
     serve(host=host, port=port)
+
+
+app.command("train")(train_command)
 
 
 @app.command("eval")

@@ -37,6 +37,8 @@ def database_url(settings: Settings, *, cleanup_mode: str | None = "stop") -> st
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     await register_vector(conn)
+    # Filtered HNSW scans keep looking until enough rows pass the filter (pgvector >= 0.8).
+    await conn.execute("SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = 100")
 
 
 async def connect(url: str) -> asyncpg.Connection:

@@ -65,8 +65,6 @@ async def candidate_person_ids(
     ids: set[int] = set()
     if vector is not None:
         dim = int(vector.shape[0])
-        await conn.execute("SET hnsw.iterative_scan = relaxed_order")
-        await conn.execute("SET hnsw.ef_search = 100")
         rows = await conn.fetch(
             f"""
             SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id

@@ -28,7 +28,9 @@ class DemoReport:
 
 
 def _data(name: str) -> list[dict[str, Any]]:
-    text = resources.files("matcher.demo").joinpath("data", name).read_text(encoding="utf-8")
+    text = (
+        resources.files("matcher.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    )
     value: list[dict[str, Any]] = json.loads(text)
     return value
 

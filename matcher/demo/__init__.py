@@ -1,0 +1,1 @@
+"""Demo network shipped with the service."""
