@@ -1,0 +1,149 @@
+"""Request and response bodies for matches, the review queue and introductions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from api.schemas import Strict
+
+MatchState = Literal[
+    "proposed",
+    "approved",
+    "rejected",
+    "introduced",
+    "accepted",
+    "declined",
+    "completed",
+    "cancelled",
+]
+ReservationState = Literal["held", "booked", "released"]
+ReasonCode = Literal["wrong_expertise", "no_capacity", "conflict", "already_connected", "other"]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class RejectIn(Strict):
+    """Why a proposal is rejected; the re-ranker learns from it."""
+
+    reason_code: ReasonCode
+    note: Note | None = None
+
+
+class NoteIn(Strict):
+    """An optional note for the match's history."""
+
+    note: Note | None = None
+
+
+class IntroduceIn(Strict):
+    """The introduction; without a text a Dutch one is written from the challenge and person."""
+
+    introduction_text: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+        | None
+    ) = None
+
+
+class CompleteIn(Strict):
+    """How the match ended: hours actually spent (booked) and a rating."""
+
+    hours_spent: Annotated[float, Field(ge=0, le=10000)]
+    outcome_rating: Annotated[int, Field(ge=1, le=5, strict=True)]
+
+
+class TransitionOut(BaseModel):
+    """One entry in a match's history."""
+
+    from_state: str | None
+    to_state: str
+    actor_key_id: int | None
+    actor_role: str
+    reason_code: str | None
+    note: str | None
+    created_at: datetime
+
+
+class ExplanationOut(BaseModel):
+    """Why the matcher proposed this person."""
+
+    lines: list[str]
+    evidence: list[dict[str, Any]]
+
+
+class MatchOut(BaseModel):
+    """A match with capacity, explanation and history."""
+
+    id: int
+    state: MatchState
+    actions: list[str] = Field(description="Actions that may start from this state")
+    challenge_id: int
+    challenge_title: str
+    challenge_kind: str
+    challenge_organisation_id: int
+    challenge_organisation_name: str
+    challenge_sector: str | None
+    challenge_sector_name: str | None
+    person_id: int
+    person_name: str
+    person_role: str
+    organisation_id: int
+    organisation_name: str
+    sector: str | None
+    sector_name: str | None
+    email: str | None = Field(
+        description="Staff and the person's organisation always; the challenge's organisation "
+        "once the introduction is accepted"
+    )
+    rank: int
+    score: float
+    score_parts: dict[str, float]
+    features: dict[str, float]
+    explanation: ExplanationOut
+    model: str
+    hours_needed: float | None
+    window_starts_on: date | None
+    window_ends_on: date | None
+    capacity_hours: float = Field(description="Hours the person declared for the window")
+    free_hours: float = Field(description="Of those, not yet held or booked")
+    reserved_hours: float | None = Field(description="Hours held or booked for this match")
+    reservation_state: ReservationState | None
+    introduction_text: str | None
+    hours_spent: float | None
+    outcome_rating: int | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    history: list[TransitionOut]
+
+
+class ChallengeMatchesOut(BaseModel):
+    """A challenge's matches the caller may see."""
+
+    challenge_id: int
+    items: list[MatchOut]
+
+
+class QueueItemOut(BaseModel):
+    """An open challenge with the matches waiting for review."""
+
+    id: int
+    title: str
+    description: str
+    kind: str
+    hours_needed: float | None
+    starts_on: date | None
+    needed_by: date | None
+    organisation_id: int
+    organisation_name: str
+    sector: str | None
+    sector_name: str | None
+    created_at: datetime
+    age_days: int
+    matches: list[MatchOut]
+
+
+class ReviewQueueOut(BaseModel):
+    """The review queue, most urgent first."""
+
+    items: list[QueueItemOut]
