@@ -7,15 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import challenges, health, organisations, people
+from api.routers import challenges, health, matches, organisations, people
+from api.routers import review as review_pages
+from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
 from embeddings.factory import make_embedder
 from matcher import db
 from matcher.logging import configure_logging, get_logger
 from matcher.settings import Settings, get_settings
 from matcher.usecases.embedding import ChallengeHook, EmbeddingWorker
+from matcher.usecases.matches import make_proposal_hook
 
 log = get_logger(__name__)
 
@@ -90,12 +94,15 @@ def create_app(
     app.include_router(organisations.router)
     app.include_router(people.router)
     app.include_router(challenges.router)
+    app.include_router(matches.router)
+    app.include_router(review_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
 def _default_hook(embedder: Embedder, settings: Settings) -> ChallengeHook | None:
     """What happens when challenges get their vectors: their top suggestions become proposals."""
-    return None
+    return make_proposal_hook(embedder.model_id, top=settings.suggestions_stored)
 
 
 async def _warm_up(app: FastAPI) -> None:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 KIND_LABELS = {
     "partner": "Partner gezocht",
@@ -18,12 +19,12 @@ STATUS_LABELS = {
     "proposed": "Voorgesteld",
     "approved": "Goedgekeurd",
     "introduced": "Geïntroduceerd",
+    "accepted": "Geaccepteerd",
     "rejected": "Afgewezen",
 }
 
 STATE_LABELS = {
     **STATUS_LABELS,
-    "accepted": "Geaccepteerd",
     "declined": "Afgeslagen",
     "completed": "Afgerond",
     "cancelled": "Geannuleerd",
@@ -58,6 +59,15 @@ SCORE_PART_LABELS: dict[str, tuple[str, str]] = {
     "score": ("Totaalscore", "value"),
 }
 
+ACTOR_LABELS = {
+    "matcher": "Matcher",
+    "programme_manager": "Programmamanager",
+    "admin": "Beheerder",
+    "member": "Lid",
+}
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
 _MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 HEAT_LEVELS = 5
@@ -91,6 +101,14 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return "–"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def moment(value: datetime | None) -> str:
+    """A timestamp in Dutch local time: 3 mrt 2026, 14:05."""
+    if value is None:
+        return "–"
+    local = value.astimezone(LOCAL_TIME) if value.tzinfo else value
+    return f"{day(local)}, {local:%H:%M}"
 
 
 def age(days: int | float | None) -> str:
@@ -166,6 +184,41 @@ def capacity_bar(
         "text": text,
         "tone": tone,
     }
+
+
+def short_sector(name: str) -> str:
+    """A column-width label: the first word ("ICT-dienstverlening" -> "ICT")."""
+    first = name.split()[0] if name.split() else name
+    return first.split("-")[0] or name
+
+
+def evidence_title(item: Mapping[str, Any], limit: int = 70) -> str:
+    """An evidence item's title, or the start of its text cut at a word."""
+    title = str(item.get("title") or "").strip()
+    if title:
+        return title
+    text = " ".join(str(item.get("excerpt") or "").split())
+    if len(text) <= limit:
+        return text.rstrip(".")
+    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;: ") + " …"
+
+
+# Explanation sentences the page already shows as structured blocks (evidence, capacity, sectors).
+_SHOWN_ELSEWHERE = (
+    "Bewijs:",
+    "Evidence:",
+    "Capaciteit:",
+    "Capacity:",
+    "Cross-sector:",
+    "Zelfde sector",
+    "Same sector",
+)
+
+
+def remaining_lines(explanation: Mapping[str, Any]) -> list[str]:
+    """The explanation lines that add something to the evidence, score and capacity blocks."""
+    lines = [str(line) for line in explanation.get("lines", [])]
+    return [line for line in lines if not line.startswith(_SHOWN_ELSEWHERE)]
 
 
 def heat_level(count: int, maximum: int) -> int:

@@ -56,14 +56,13 @@ _DONE = {
 _ERRORS = {
     "al-behandeld": "Dit voorstel kan deze stap niet (meer) zetten; het is intussen al behandeld. "
     "De lijst toont de actuele stand.",
+    "geen-capaciteit": "Goedkeuren lukt niet: deze persoon heeft in de periode van de vraag niet "
+    "genoeg vrije uren meer (andere goedgekeurde matches houden die uren vast).",
     "onbekend": "Dit voorstel bestaat niet (meer).",
     "reden-ontbreekt": "Kies een reden om het voorstel af te wijzen.",
     "tekst-ontbreekt": "De introductietekst mag niet leeg zijn.",
     "ongeldig": "De invoer klopt niet; controleer het formulier en probeer het opnieuw.",
 }
-
-NOTE_MAX = 1000
-INTRODUCTION_MAX = 8000
 
 
 async def current_session(request: Request, conn: Conn) -> WebSession | None:
@@ -143,7 +142,7 @@ def _error_code(exc: MatcherError) -> str:
     if isinstance(exc, NotFound):
         return "onbekend"
     if isinstance(exc, Conflict):
-        return "al-behandeld"
+        return "geen-capaciteit" if exc.code == "insufficient_capacity" else "al-behandeld"
     return "ongeldig"
 
 
@@ -229,6 +228,8 @@ async def login(request: Request, conn: Conn, settings: SettingsDep) -> Response
             "voor de programmamanager. Een sleutel van een lid-organisatie werkt alleen in de API.",
             status_code=403,
         )
+    # A sign-in always starts a fresh session; one the browser still carried ends here.
+    await web_sessions.sign_out(conn, request.cookies.get(SESSION_COOKIE, ""))
     response = _redirect("/review")
     response.set_cookie(
         SESSION_COOKIE,
@@ -288,6 +289,7 @@ async def queue_page(request: Request, conn: Conn, session: MaybeSession) -> Res
         "review/queue.html",
         {
             "session": session,
+            "active": "queue",
             "items": items,
             "deadlines": {item.id: deadline(item.needed_by, today) for item in items},
             "sectors": sectors,
@@ -351,7 +353,7 @@ async def reject(request: Request, match_id: int, conn: Conn, session: MaybeSess
     reason = _field(form, "reason_code")
     if reason not in REASON_LABELS:
         return _redirect(_queue_url(back, melding="reden-ontbreekt", voorstel=match_id))
-    note = _field(form, "note")[:NOTE_MAX] or None
+    note = _field(form, "note") or None
     try:
         async with conn.transaction():
             await matches.reject_match(
@@ -383,6 +385,7 @@ async def match_page(
         "review/match.html",
         {
             "session": session,
+            "active": "queue",
             "match": match,
             "filters": _filters(request.query_params),
             "introduction_text": matches.default_introduction_text(match),
@@ -392,9 +395,7 @@ async def match_page(
 
 
 @router.post("/matches/{match_id}/introduce")
-async def introduce(
-    request: Request, match_id: int, conn: Conn, session: MaybeSession
-) -> Response:
+async def introduce(request: Request, match_id: int, conn: Conn, session: MaybeSession) -> Response:
     """Send the introduction, with the text as the manager edited it."""
     guarded = await _guarded_form(request, session)
     if isinstance(guarded, Response):
@@ -407,9 +408,7 @@ async def introduce(
         return _redirect(f"/review/matches/{match_id}?{query}")
     try:
         async with conn.transaction():
-            await matches.introduce_match(
-                conn, active.principal, match_id, introduction_text=text[:INTRODUCTION_MAX]
-            )
+            await matches.introduce_match(conn, active.principal, match_id, introduction_text=text)
     except InvalidInput:
         query = urlencode({**back, "melding": "ongeldig"})
         return _redirect(f"/review/matches/{match_id}?{query}")
@@ -439,6 +438,7 @@ async def network_page(request: Request, conn: Conn, session: MaybeSession) -> R
         "review/network.html",
         {
             "session": session,
+            "active": "network",
             "sectors": overview.sectors,
             "counts": counts,
             "levels": {cell: heat_level(n, maximum) for cell, n in counts.items()},
@@ -448,6 +448,6 @@ async def network_page(request: Request, conn: Conn, session: MaybeSession) -> R
             "cross": cross,
             "pairs": len(pairs),
             "connected": connected,
-            "unmatched": sorted(overview.unmatched, key=lambda u: -u[3]),
+            "unmatched": sorted(overview.unmatched, key=lambda u: -u.age_days),
         },
     )

@@ -78,7 +78,7 @@ async def seed(client: httpx.AsyncClient, pm: dict[str, str]) -> Seeded:
             ict,
             "Anna de Vries",
             "Security officer",
-            16,
+            40,
             "Specialist informatiebeveiliging en de BIO voor overheden.",
             "BIO-implementatie",
             "Informatiebeveiligingsbeleid en risicoanalyse volgens de BIO opgesteld.",
@@ -120,7 +120,7 @@ async def seed(client: httpx.AsyncClient, pm: dict[str, str]) -> Seeded:
                 "documents": [{"kind": "project", "title": title, "text": text}],
             },
         )
-    soon = date.today() + timedelta(days=10)
+    soon = date.today() + timedelta(days=12)
     later = date.today() + timedelta(days=60)
     bio = await _post(
         client,
@@ -130,7 +130,7 @@ async def seed(client: httpx.AsyncClient, pm: dict[str, str]) -> Seeded:
             "organisation_id": gemeente,
             "title": BIO_TITLE,
             "kind": "capacity",
-            "hours_needed": 12,
+            "hours_needed": 8,
             "needed_by": soon.isoformat(),
             "description": "Wij zoeken hulp bij informatiebeveiliging en risicoanalyse volgens de BIO.",
         },
