@@ -49,7 +49,14 @@ def test_demo_load_and_suggest_json(cli_env: None) -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == 5
     for row in rows:
-        assert {"person_id", "person_name", "organisation", "sector", "score", "explanation"} <= set(row)
+        assert {
+            "person_id",
+            "person_name",
+            "organisation",
+            "sector",
+            "score",
+            "explanation",
+        } <= set(row)
         assert row["explanation"]
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     empty = runner.invoke(app, ["suggest", "  "])
@@ -61,7 +68,9 @@ def test_eval_reports_a_clear_error_for_a_bad_dataset(cli_env: None, tmp_path: P
     bad.mkdir()
     (bad / "profiles.jsonl").write_text('{"id": "p1", "documents": []}\n', encoding="utf-8")
     (bad / "challenges.jsonl").write_text('{"id": "c1", "text": "x"}\n', encoding="utf-8")
-    (bad / "judgments.tsv").write_text("challenge_id\tprofile_id\tgrade\nc1\tp1\t1\n", encoding="utf-8")
+    (bad / "judgments.tsv").write_text(
+        "challenge_id\tprofile_id\tgrade\nc1\tp1\t1\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["eval", str(bad), "--json"])
     assert result.exit_code == 2
     assert "profiles.jsonl line 1" in result.stderr

@@ -13,7 +13,9 @@ from matcher.usecases.embedding import embed_pending
 
 
 def _count(name: str) -> int:
-    text = resources.files("matcher.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    text = (
+        resources.files("matcher.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    )
     return len(json.loads(text))
 
 
@@ -30,7 +32,11 @@ async def test_demo_load_is_idempotent(pool: asyncpg.Pool) -> None:
         before = await conn.fetch("SELECT id, text_hash, embedded_at FROM document ORDER BY id")
     async with pool.acquire() as conn, conn.transaction():
         second = await load_demo(conn)
-    assert (second.organisations_created, second.people_created, second.challenges_created) == (0, 0, 0)
+    assert (second.organisations_created, second.people_created, second.challenges_created) == (
+        0,
+        0,
+        0,
+    )
     assert (second.people_changed, second.challenges_changed) == (0, 0)
     assert (await embed_pending(pool, embedder)).embedded == 0
     async with pool.acquire() as conn:
@@ -46,7 +52,9 @@ async def test_demo_change_reembeds_only_the_changed_text(pool: asyncpg.Pool) ->
     await embed_pending(pool, embedder)
     async with pool.acquire() as conn:
         doc_id = await conn.fetchval("SELECT min(id) FROM document WHERE kind <> 'summary'")
-        await conn.execute("UPDATE document SET body = 'veranderd', text_hash = 'x' WHERE id = $1", doc_id)
+        await conn.execute(
+            "UPDATE document SET body = 'veranderd', text_hash = 'x' WHERE id = $1", doc_id
+        )
     async with pool.acquire() as conn, conn.transaction():
         report = await load_demo(conn)
     assert report.people_changed == 1
