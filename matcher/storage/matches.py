@@ -480,6 +480,33 @@ async def insert_transition(
     )
 
 
+async def _upsert_reservation(
+    conn: asyncpg.Connection,
+    *,
+    match_id: int,
+    person_id: int,
+    hours: float,
+    starts_on: date,
+    ends_on: date,
+    state: str,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (match_id) DO UPDATE
+        SET hours = EXCLUDED.hours, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
+            state = EXCLUDED.state, updated_at = now()
+        """,
+        person_id,
+        match_id,
+        hours,
+        starts_on,
+        ends_on,
+        state,
+    )
+
+
 async def hold_hours(
     conn: asyncpg.Connection,
     *,
@@ -490,19 +517,14 @@ async def hold_hours(
     ends_on: date,
 ) -> None:
     """Hold hours for an approved match."""
-    await conn.execute(
-        """
-        INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
-        VALUES ($1, $2, $3, $4, $5, 'held')
-        ON CONFLICT (match_id) DO UPDATE
-        SET hours = EXCLUDED.hours, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
-            state = 'held', updated_at = now()
-        """,
-        person_id,
-        match_id,
-        hours,
-        starts_on,
-        ends_on,
+    await _upsert_reservation(
+        conn,
+        match_id=match_id,
+        person_id=person_id,
+        hours=hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        state="held",
     )
 
 
@@ -525,22 +547,15 @@ async def book_hours(
     ends_on: date,
 ) -> None:
     """Replace the hold by the hours actually spent."""
-    await conn.execute(
-        """
-        INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
-        VALUES ($1, $2, $3, $4, $5, 'booked')
-        ON CONFLICT (match_id) DO UPDATE
-        SET hours = EXCLUDED.hours, state = 'booked', updated_at = now()
-        """,
-        person_id,
-        match_id,
-        hours,
-        starts_on,
-        ends_on,
+    await _upsert_reservation(
+        conn,
+        match_id=match_id,
+        person_id=person_id,
+        hours=hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        state="booked",
     )
-
-
-# Review queue and network overview
 
 
 async def queue_challenges(
