@@ -14,11 +14,10 @@ BACKENDS: tuple[str, ...] = ("minilm", "use", "hashing")
 """Short names of the backends that run fully offline."""
 
 # Compared lower-cased; each backend's own model_id is among them, so a stored model_id
-# names the embedder that made it.
-_PACKAGED_NAMES = frozenset(
-    {"", "default", "minilm", "all-minilm-l6-v2", PACKAGED_MODEL_ID.lower()}
-)
-_USE_NAMES = frozenset({"use", "use-multilingual", USE_MODEL_ID})
+# names the embedder that made it. No name means multilingual USE: it ranks far better on
+# our Dutch benchmark (benchmarks/results/quality.md) and needs no torch.
+_PACKAGED_NAMES = frozenset({"minilm", "all-minilm-l6-v2", PACKAGED_MODEL_ID.lower()})
+_USE_NAMES = frozenset({"", "default", "use", "use-multilingual", USE_MODEL_ID})
 _HASHING = "hashing"
 
 

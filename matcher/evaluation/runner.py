@@ -7,7 +7,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean
@@ -267,9 +267,12 @@ async def evaluate_dataset(
                         if progress is not None:
                             progress(1)
                     metrics, per = metrics_from(rankings, scores, dataset.judgments)
+                    scoring_seconds = time.perf_counter() - t0
                     result.metrics = {
                         **metrics,
-                        "seconds": round(load_seconds + time.perf_counter() - t0, 3),
+                        "seconds": round(load_seconds + scoring_seconds, 3),
+                        "load_seconds": round(load_seconds, 3),
+                        "scoring_seconds": round(scoring_seconds, 3),
                         "model": embedder.model_id,
                         "challenges": len(per),
                     }
@@ -288,6 +291,52 @@ async def evaluate_dataset(
         finally:
             await pool.close()
     return results
+
+
+def subset_metrics(
+    result: EvalResult,
+    challenge_ids: Iterable[str],
+    judgments: Mapping[str, Mapping[str, float]],
+    *,
+    k: int = 10,
+) -> dict[str, float]:
+    """The metrics of an evaluated configuration over some of its challenges only."""
+    wanted = [cid for cid in challenge_ids if cid in result.per_challenge]
+    rankings = {cid: result.per_challenge[cid].ranking for cid in wanted}
+    scores = {
+        (cid, pid): value
+        for cid in wanted
+        for pid, value in result.per_challenge[cid].scores.items()
+    }
+    metrics, per = metrics_from(rankings, scores, {cid: judgments[cid] for cid in wanted}, k=k)
+    return {**metrics, "challenges": float(len(per))}
+
+
+def challenge_subsets(dataset: Dataset) -> dict[str, list[str]]:
+    """Graded challenges grouped by language, from the "lang" field of profiles and challenges.
+
+    ``en`` holds the English challenges; ``nl->en`` the Dutch challenges with a top-graded
+    profile written in English, ``en->nl`` the reverse; ``same`` the challenges whose
+    top-graded profiles are all in the challenge's language. Without "lang" fields, every
+    group is empty.
+    """
+    profile_lang = {p.id: p.extra.get("lang") for p in dataset.profiles}
+    out: dict[str, list[str]] = {"en": [], "nl->en": [], "en->nl": [], "same": []}
+    for challenge in dataset.challenges:
+        grades = dataset.judgments.get(challenge.id, {})
+        best = max(grades.values(), default=0.0)
+        lang = challenge.extra.get("lang")
+        if best <= 0 or not isinstance(lang, str):
+            continue
+        if lang == "en":
+            out["en"].append(challenge.id)
+        top_langs = {profile_lang.get(pid) for pid, g in grades.items() if g == best}
+        others = {t for t in top_langs if isinstance(t, str) and t != lang}
+        if not others:
+            out["same"].append(challenge.id)
+        for other in sorted(others):
+            out.setdefault(f"{lang}->{other}", []).append(challenge.id)
+    return out
 
 
 def _features(s: ScoredCandidate) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from matcher.matching.capacity import challenge_window
-from matcher.matching.scoring import ScoredCandidate
+from matcher.matching.scoring import ScoredCandidate, fill_shared_terms
 from matcher.records import ChallengeQuery
 
 _KIND = {
@@ -42,6 +42,7 @@ def _hours(value: float) -> str:
 
 def evidence_items(scored: ScoredCandidate, *, limit: int = 3) -> list[dict[str, object]]:
     """The documents that carry the score, with their share of it (machine-readable)."""
+    fill_shared_terms(scored, documents=max(limit, 3))
     items: list[dict[str, object]] = []
     for d in scored.docs[:limit]:
         if d.share <= 0:
@@ -68,7 +69,7 @@ def explanation_lines(
     today: date,
     sector_names: tuple[str | None, str | None] = (None, None),
     lang: str = "nl",
-    cross_sector_bonus: float = 0.10,
+    cross_sector_bonus: float | None = None,
 ) -> list[str]:
     """Sentences: evidence with shares, shared key terms, capacity, sector."""
     nl = lang != "en"
@@ -84,6 +85,7 @@ def explanation_lines(
             else f"Evidence: “{title}” ({kind}), {share}% of the content score."
         )
     terms: list[str] = []
+    fill_shared_terms(scored)
     for d in scored.docs[:3]:
         for t in d.shared_terms:
             if t not in terms:
@@ -120,8 +122,10 @@ def explanation_lines(
         )
     own, theirs = sector_names
     if scored.cross_sector:
-        pct = round(cross_sector_bonus * 100)
-        lines.append(f"Cross-sector: {own} → {theirs} (+{pct}%).")
+        # The bonus the score really got; the argument only for candidates scored without one.
+        bonus = scored.parts.get("cross_sector_bonus", cross_sector_bonus or 0.0)
+        pct = f" (+{round(bonus * 100)}%)" if bonus else ""
+        lines.append(f"Cross-sector: {own} → {theirs}{pct}.")
     elif own and theirs:
         lines.append(f"Zelfde sector ({theirs})." if nl else f"Same sector ({theirs}).")
     if scored.speaker_topics_matched:

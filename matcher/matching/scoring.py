@@ -4,32 +4,43 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from matcher.matching.capacity import challenge_window, free_hours
-from matcher.matching.lexical import LexicalStats, bm25, idf, shared_lexemes
-from matcher.matching.text import content_words, related_words
-from matcher.records import Candidate, ChallengeKind, ChallengeQuery, EvidenceDoc
+from matcher.matching.lexical import LexicalStats, shared_lexemes
+from matcher.matching.lexical import similarities as lexical_similarities
+from matcher.matching.text import compound_matches, content_words, related_words
+from matcher.records import (
+    Candidate,
+    ChallengeKind,
+    ChallengeQuery,
+    EvidenceDoc,
+    document_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ScoringConfig:
-    """Weights and switches of the scorer; the defaults are the best measured configuration."""
+    """Weights and switches of the scorer; the defaults are the best measured configuration.
+
+    See docs/matching.md for what each part does and benchmarks/results/quality.md for what
+    each is worth.
+    """
 
     dense_weight: float = 1.0
-    lexical_weight: float = 0.6
-    best_weight: float = 0.6
+    lexical_weight: float = 1.0
     top_k: int = 3
-    cross_sector_bonus: float = 0.10
+    evidence_decay: float = 0.5
+    cross_sector_bonus: float = 0.05
     province_bonus: float = 0.02
     speaker_topic_bonus: float = 0.15
     unwilling_speaker_factor: float = 0.5
     capacity_penalty: float = 0.6
     exposure_penalty: float = 0.05
     partner_organisation_weight: float = 0.3
-    organisation_decay: float = 0.6
+    organisation_decay: float = 0.9
     max_per_organisation: int = 2
     use_dense: bool = True
     use_lexical: bool = True
@@ -41,7 +52,7 @@ class ScoringConfig:
         switches = {
             "dense": {"use_dense": False},
             "lexical": {"use_lexical": False},
-            "aggregation": {"best_weight": 1.0},
+            "aggregation": {"top_k": 1},
             "cross_sector": {"cross_sector_bonus": 0.0},
             "province": {"province_bonus": 0.0},
             "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
@@ -79,6 +90,16 @@ class DocScore:
     relevance: float
     share: float = 0.0
     shared_terms: list[str] = field(default_factory=list)
+    terms_filled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TermContext:
+    """What finding a document's shared terms needs; kept so they are found only when shown."""
+
+    query_lexemes: tuple[str, ...]
+    stats: LexicalStats
+    query_words: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -94,6 +115,7 @@ class ScoredCandidate:
     free_hours: float | None
     cross_sector: bool
     speaker_topics_matched: list[str]
+    terms: TermContext | None = field(default=None, repr=False)
 
 
 def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | None) -> str | None:
@@ -112,39 +134,46 @@ def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | 
     return None
 
 
-def _query_norm(query_lexemes: Sequence[str], stats: LexicalStats) -> float:
-    return sum(idf(stats, lex) for lex in set(query_lexemes)) or 1.0
+def _lexical_scores(
+    query: ChallengeQuery, candidates: Sequence[Candidate], config: ScoringConfig
+) -> dict[int, float]:
+    """Character n-gram TF-IDF cosine per document id, over every candidate's documents."""
+    docs = [d for c in candidates for d in c.documents]
+    if not config.use_lexical or not docs:
+        return {}
+    values = lexical_similarities(query.text, [document_text(d.title, d.body) for d in docs])
+    return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
 
 def _doc_scores(
-    candidate: Candidate,
-    query_lexemes: Sequence[str],
-    stats: LexicalStats,
-    config: ScoringConfig,
+    candidate: Candidate, lexical: Mapping[int, float], config: ScoringConfig
 ) -> list[DocScore]:
-    norm = _query_norm(query_lexemes, stats)
     out: list[DocScore] = []
     for doc in candidate.documents:
         dense = doc.dense if (doc.dense is not None and config.use_dense) else 0.0
-        lexical = bm25(query_lexemes, doc.lexemes, stats) / norm if config.use_lexical else 0.0
-        relevance = config.dense_weight * dense + config.lexical_weight * lexical
-        out.append(DocScore(doc=doc, dense=dense, lexical=lexical, relevance=relevance))
+        lex = lexical.get(doc.document_id, 0.0)
+        relevance = config.dense_weight * dense + config.lexical_weight * lex
+        out.append(DocScore(doc=doc, dense=dense, lexical=lex, relevance=relevance))
     out.sort(key=lambda d: (-d.relevance, d.doc.document_id))
     return out
 
 
+def evidence_weights(config: ScoringConfig) -> list[float]:
+    """Weight of the best, second, ... document: 1, decay, decay², ... for the top k."""
+    return [config.evidence_decay**i for i in range(max(config.top_k, 1))]
+
+
 def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
-    """Best document plus the mean of the top k; sets each document's share of it."""
-    if not docs:
-        return 0.0
-    top = docs[: max(config.top_k, 1)]
-    rest_weight = (1.0 - config.best_weight) / len(top)
-    contributions = [
-        (config.best_weight if i == 0 else 0.0) * d.relevance + rest_weight * d.relevance
-        for i, d in enumerate(top)
-    ]
+    """Evidence-weighted sum of the best documents; sets each document's share of it.
+
+    Divided by the full weight sum, so a person with k equally good documents scores like
+    one such document and a person with fewer supporting documents scores less.
+    """
+    weights = evidence_weights(config)
+    norm = sum(weights)
+    contributions = [w * d.relevance / norm for w, d in zip(weights, docs, strict=False)]
     total = sum(contributions)
-    for d, c in zip(top, contributions, strict=True):
+    for d, c in zip(docs, contributions, strict=False):
         d.share = c / total if total > 0 else 0.0
     return total
 
@@ -171,6 +200,8 @@ def score_candidates(
     config = config or ScoringConfig()
     window = challenge_window(query.starts_on, query.needed_by, today=today)
     query_words = content_words(query.text)
+    lexical = _lexical_scores(query, candidates, config)
+    terms = TermContext(tuple(query_lexemes), stats, tuple(query_words))
     scored: list[ScoredCandidate] = []
     for cand in candidates:
         free = free_hours(
@@ -182,7 +213,7 @@ def score_candidates(
         )
         if config.use_constraints and exclusion_reason(cand, query, free) is not None:
             continue
-        docs = _doc_scores(cand, query_lexemes, stats, config)
+        docs = _doc_scores(cand, lexical, config)
         relevance = _aggregate(docs, config)
         parts: dict[str, float] = {"relevance": relevance}
         features: dict[str, float] = {
@@ -237,10 +268,6 @@ def score_candidates(
             exposure_factor = 1.0 / (1.0 + config.exposure_penalty * cand.recent_exposure)
             parts["exposure_factor"] = exposure_factor
             factor *= exposure_factor
-        for d in docs[:3]:
-            d.shared_terms = _surface_terms(
-                shared_lexemes(query_lexemes, d.doc.lexemes, stats), query_words
-            )
         scored.append(
             ScoredCandidate(
                 candidate=cand,
@@ -252,6 +279,7 @@ def score_candidates(
                 free_hours=round(free, 1),
                 cross_sector=cross,
                 speaker_topics_matched=topics_matched,
+                terms=terms,
             )
         )
     if query.kind is ChallengeKind.partner and config.partner_organisation_weight:
@@ -284,16 +312,33 @@ def _blend_organisation_strength(scored: list[ScoredCandidate], weight: float) -
         s.score = ((1.0 - weight) * s.relevance + weight * org_part) * factor
 
 
-def _surface_terms(lexemes: Sequence[str], query_words: Sequence[str], limit: int = 5) -> list[str]:
-    """Show shared stems as the words the challenge used."""
+def fill_shared_terms(scored: ScoredCandidate, *, documents: int = 3) -> None:
+    """Set shared_terms on the candidate's best documents (once; only shown ones need it)."""
+    if scored.terms is None:
+        return
+    for d in scored.docs[:documents]:
+        if not d.terms_filled:
+            d.shared_terms = shared_terms(d.doc, scored.terms)
+            d.terms_filled = True
+
+
+def shared_terms(doc: EvidenceDoc, terms: TermContext, limit: int = 5) -> list[str]:
+    """Words the challenge and the document share, as the challenge wrote them.
+
+    Same stem first (rarest first), then compound parts ("beveiliging" inside
+    "informatiebeveiligingsbeleid").
+    """
     out: list[str] = []
-    for lex in lexemes:
-        word = next((w for w in query_words if w.startswith(lex)), lex)
+    for lex in shared_lexemes(terms.query_lexemes, doc.lexemes, terms.stats):
+        word = next((w for w in terms.query_words if w.startswith(lex)), lex)
         if word not in out:
             out.append(word)
-        if len(out) == limit:
-            break
-    return out
+    if len(out) < limit:
+        doc_words = content_words(document_text(doc.title, doc.body))
+        for word in compound_matches(terms.query_words, doc_words):
+            if word not in out and not any(word in w or w in word for w in out):
+                out.append(word)
+    return out[:limit]
 
 
 def _mean(values: Sequence[float]) -> float:

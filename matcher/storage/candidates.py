@@ -9,6 +9,7 @@ import asyncpg
 import numpy as np
 
 from matcher.matching.lexical import LexicalStats
+from matcher.matching.text import STOP_WORDS, words
 from matcher.records import Candidate, EvidenceDoc
 
 _ELIGIBLE = """
@@ -17,35 +18,39 @@ _ELIGIBLE = """
 
 
 async def query_lexemes(conn: asyncpg.Connection, text: str) -> list[str]:
-    """The text's stemmed lexemes under the dutch and english configurations."""
+    """The text's stemmed lexemes under the dutch and english configurations.
+
+    Stop words of either language go first: the dutch configuration keeps English ones and
+    the reverse, and a lexeme such as "ander" matches nearly every document.
+    """
+    content = " ".join(w for w in words(text) if w not in STOP_WORDS)
     value = await conn.fetchval(
         "SELECT coalesce(array_agg(DISTINCT l ORDER BY l), '{}') FROM unnest(tsvector_to_array("
         "to_tsvector('dutch'::regconfig, $1) || to_tsvector('english'::regconfig, $1))) AS l",
-        text,
+        content,
     )
     return list(value)
 
 
 async def lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> LexicalStats:
     """Document frequencies of the lexemes over all track-record documents."""
-    row = await conn.fetchrow(
-        "SELECT count(*) AS n, coalesce(avg(length(search)), 0) AS avg_len FROM document"
-    )
-    assert row is not None
-    rows = await conn.fetch(
-        """
-        SELECT l AS lexeme,
-               (SELECT count(*) FROM document d
-                WHERE d.search @@ to_tsquery('simple'::regconfig, quote_literal(l))) AS df
-        FROM unnest($1::text[]) AS l
-        """,
-        list(lexemes),
-    )
-    return LexicalStats(
-        documents=int(row["n"]),
-        average_length=float(row["avg_len"]),
-        document_frequency={r["lexeme"]: int(r["df"]) for r in rows},
-    )
+    documents = int(await conn.fetchval("SELECT count(*) FROM document"))
+    frequency: dict[str, int] = {}
+    if lexemes:
+        # One pass over the documents that hold any of the lexemes (found through the GIN
+        # index), instead of one count per lexeme.
+        rows = await conn.fetch(
+            """
+            SELECT l AS lexeme, count(*) AS df
+            FROM document d, unnest(tsvector_to_array(d.search)) AS l
+            WHERE d.search @@ to_tsquery('simple'::regconfig, $2) AND l = ANY($1::text[])
+            GROUP BY l
+            """,
+            list(lexemes),
+            _or_query(lexemes),
+        )
+        frequency = {r["lexeme"]: int(r["df"]) for r in rows}
+    return LexicalStats(documents=documents, document_frequency=frequency)
 
 
 def _or_query(lexemes: Sequence[str]) -> str:

@@ -11,14 +11,19 @@ import numpy as np
 
 from embeddings.base import Embedder
 from matcher.errors import Conflict, Forbidden, NotFound
+from matcher.learning.apply import rerank
+from matcher.learning.model import RerankerFormatError, load_reranker
+from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
 from matcher.records import ChallengeKind, ChallengeQuery, ChallengeStatus, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
+from matcher.storage import reranker as reranker_store
 
 CANDIDATE_DOCS = 200
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +137,38 @@ async def suggest_for_query(
         config=options.config,
         all_candidates=options.all_candidates,
     )
+    await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
     _, own_sector_name, _ = await candidate_store.organisation_context(conn, query.organisation_id)
     return to_suggestions(
         ranked, query, own_sector_name=own_sector_name, today=today, options=options
     )
+
+
+# --- Learned re-ranker -------------------------------------------------------------------
+# When `matcher train` has activated a model, it replaces each candidate's score before
+# ranking; the hand-tuned score stays in the parts as "scorer", the model's as "reranker".
+
+
+async def apply_active_reranker(
+    conn: asyncpg.Connection, scored: list[ScoredCandidate]
+) -> int | None:
+    """Re-score candidates with the active re-ranker, if any; returns its version."""
+    stored = await reranker_store.active_model(conn)
+    if stored is None:
+        return None
+    try:
+        model = load_reranker(stored.payload)
+    except RerankerFormatError as exc:
+        # Stored models are checked before they are saved; an unreadable one must not stop
+        # suggestions: the scorer ranks, and the log says why.
+        log.error("active re-ranker unreadable", version=stored.version, error=exc.message)
+        return None
+    rerank(scored, model)
+    return stored.version
+
+
+# -------------------------------------------------------------------------------------------
 
 
 async def query_for_challenge(conn: asyncpg.Connection, challenge_id: int) -> ChallengeQuery:
