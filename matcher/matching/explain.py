@@ -40,12 +40,16 @@ def _hours(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+MIN_EVIDENCE_SHARE = 0.05
+"""Documents carrying less of the content score than this are not named as evidence."""
+
+
 def evidence_items(scored: ScoredCandidate, *, limit: int = 3) -> list[dict[str, object]]:
     """The documents that carry the score, with their share of it (machine-readable)."""
     fill_shared_terms(scored, documents=max(limit, 3))
     items: list[dict[str, object]] = []
     for d in scored.docs[:limit]:
-        if d.share <= 0:
+        if d.share < MIN_EVIDENCE_SHARE:
             continue
         items.append(
             {

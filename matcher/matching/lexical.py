@@ -179,7 +179,17 @@ def idf(stats: LexicalStats, lexeme: str) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
+KEY_TERM_MAX_SHARE = 0.05
+
+
 def shared_lexemes(query: Iterable[str], document: Iterable[str], stats: LexicalStats) -> list[str]:
-    """Lexemes the query and document share, rarest first."""
-    common = set(query) & set(document)
+    """Key lexemes the query and document share, rarest first.
+
+    A lexeme found in more than 5% of all documents ("volgens", "organisatie") says little
+    about expertise, so it is not shown as a key term.
+    """
+    limit = max(2.0, KEY_TERM_MAX_SHARE * stats.documents)
+    common = {
+        lex for lex in set(query) & set(document) if stats.document_frequency.get(lex, 0) <= limit
+    }
     return sorted(common, key=lambda lex: (-idf(stats, lex), lex))

@@ -234,6 +234,35 @@ STOP_WORDS = frozenset(
 )
 
 
+# Words of asking for and offering help: they occur in challenges and profiles alike and
+# say nothing about expertise, so they are neither matched nor shown as key terms.
+_REQUEST_WORDS = frozenset(
+    [
+        "help",
+        "helpt",
+        "hulp",
+        "stellen",
+        "opstellen",
+        "vaststellen",
+        "volgens",
+        "zoek",
+        "zoekt",
+        "gezocht",
+        "vinden",
+        "vind",
+        "ondersteunen",
+        "ondersteunt",
+        "ondersteuning",
+        "begeleiden",
+        "begeleidt",
+        "mee",
+        "meedenken",
+        "denken",
+    ]
+)
+STOP_WORDS = STOP_WORDS | _REQUEST_WORDS
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens."""
     return [w.lower() for w in _WORD.findall(text)]

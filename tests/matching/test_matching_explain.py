@@ -13,7 +13,7 @@ from tests.matching.matching_helpers import TODAY, candidate, doc, query, score
 
 TEXT = "Beleid voor de beveiliging van informatie en de BIO-verantwoording."
 LEXEMES = ("beleid", "beveil", "bio", "informatie", "verantwoord")
-STATS = LexicalStats(documents=100, document_frequency={"bio": 2, "beleid": 30, "informatie": 40})
+STATS = LexicalStats(documents=100, document_frequency={"bio": 2, "beleid": 4, "informatie": 40})
 
 
 def _scored(q: ChallengeQuery, **fields: Any) -> ScoredCandidate:
