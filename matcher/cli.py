@@ -34,7 +34,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(keys_app, name="keys")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -376,7 +376,7 @@ def demo_run(
     url = _url(settings)
     demo_load(embed=True)
 
-    async def keys() -> tuple[str, str, str]:
+    async def keys() -> tuple[str, str, str, int]:
         from matcher.usecases.keys import create_key
 
         conn = await db.connect(url)
@@ -401,26 +401,38 @@ def demo_run(
                     conn, role=Role.member, organisation_id=org_id, label="demo"
                 )
                 name = await conn.fetchval("SELECT name FROM organisation WHERE id = $1", org_id)
-                return pm, member, str(name)
+                challenge_id = await conn.fetchval(
+                    "SELECT min(id) FROM challenge WHERE organisation_id = $1 AND status = 'open'",
+                    org_id,
+                )
+                return pm, member, str(name), int(challenge_id or 0)
         finally:
             await conn.close()
 
-    pm, member, org_name = _run(keys)
+    pm, member, org_name, challenge_id = _run(keys)
     base = f"http://{host or settings.host}:{port or settings.port}"
-    err.print(f"\n[bold]Programme manager key:[/bold] {pm}")
-    err.print(f"[bold]Member key ({org_name}):[/bold] {member}\n")
-    err.print("Try:")
-    err.print(f"  curl -s {base}/health")
-    err.print(
-        f"  curl -s -H 'Authorization: Bearer {member}' '{base}/challenges?status=open&limit=5'"
+    auth = f"-H 'Authorization: Bearer {member}'"
+    body = (
+        '{"title": "Hulp bij BIO-beleid", "description": "Wij zoeken iemand die ons helpt een '
+        'informatiebeveiligingsbeleid op te stellen volgens de BIO.", "kind": "knowledge"}'
     )
-    err.print(
-        f"  curl -s -X POST -H 'Authorization: Bearer {member}' -H 'Content-Type: application/json' "
-        f'-d \'{{"title": "Hulp bij BIO-beleid", "description": "Wij zoeken iemand die ons helpt '
-        f'een informatiebeveiligingsbeleid op te stellen volgens de BIO.", "kind": "knowledge"}}\' '
-        f"{base}/challenges"
-    )
-    err.print(f"\nOpenAPI page: {base}/docs — review page: {base}/review\n")
+    lines = [
+        "",
+        f"Programme manager key: {pm}",
+        f"Member key ({org_name}): {member}",
+        "",
+        "Try (the member key):",
+        f"  curl -s {auth} '{base}/challenges?status=open&limit=5'",
+        f"  curl -s {auth} '{base}/challenges/{challenge_id}/suggestions?top=5'",
+        f"  curl -s -X POST {auth} -H 'Content-Type: application/json' -d '{body}' "
+        f"{base}/challenges",
+        "",
+        f"OpenAPI page: {base}/docs   review page (programme manager key): {base}/review",
+        "",
+    ]
+    # Plain writes: copy-paste commands must not be wrapped at the terminal width.
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
     serve(host=host, port=port)
 
 

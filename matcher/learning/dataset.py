@@ -37,8 +37,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool | str)
 
 
+POLICY_FEATURES = frozenset({"cross_sector", "same_province", "recent_exposure"})
+"""The association's policy, applied on top of the learned score, never learned away."""
+
+
 def feature_names_of(rows: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
-    """Every numeric feature seen, the scorer's score first and the rest sorted.
+    """Every numeric feature seen but the policy ones, the scorer's score first, the rest sorted.
 
     The scorer's features may grow; a model keeps the list it was trained with, and
     rows missing one of its features read it as 0.
@@ -47,6 +51,7 @@ def feature_names_of(rows: Iterable[Mapping[str, object]]) -> tuple[str, ...]:
     for row in rows:
         names.update(name for name, value in row.items() if _is_number(value))
     names.discard(SCORER_FEATURE)
+    names -= POLICY_FEATURES
     return (SCORER_FEATURE, *sorted(names))
 
 

@@ -113,7 +113,8 @@ async def test_a_winner_is_stored_as_the_next_version_and_made_active(
     assert stored is not None
     assert stored.version == 1 and stored.decisions == 80
     assert stored.feature_names[0] == "score"
-    assert set(stored.feature_names) == {"score", "lexical_best", "dense_best", "cross_sector"}
+    # cross_sector is policy: applied on top of the learned score, never a model feature.
+    assert set(stored.feature_names) == {"score", "lexical_best", "dense_best"}
     assert stored.metrics["beats_scorer"] is True
     assert stored.metrics["heldout"]["scorer"]["pairwise_accuracy"] == pytest.approx(
         report.scorer_metrics["pairwise_accuracy"]

@@ -123,8 +123,14 @@ async def test_suggestions_use_the_active_reranker_and_only_that(api: Api) -> No
         assert parts["scorer"] == pytest.approx(scorer[s["person_name"]], abs=1e-6)
         expected = 1.0 / (1.0 + np.exp(20.0 * parts["scorer"]))
         assert parts["reranker"] == pytest.approx(expected, abs=1e-6)
-        assert s["score"] == pytest.approx(parts["reranker"], abs=1e-6)
-        assert parts["score"] == pytest.approx(parts["reranker"], abs=1e-6)
+        # Policy (cross-sector, province, exposure) applies on top of the learned score.
+        policy = (
+            (1 + parts.get("cross_sector_bonus", 0.0))
+            * (1 + parts.get("province_bonus", 0.0))
+            * parts.get("exposure_factor", 1.0)
+        )
+        assert s["score"] == pytest.approx(parts["reranker"] * policy, abs=1e-5)
+        assert parts["score"] == pytest.approx(s["score"], abs=1e-6)
 
     # Switched off: back to the scorer.
     async with api.pool.acquire() as conn:
