@@ -56,6 +56,8 @@ SCORE_PART_LABELS: dict[str, tuple[str, str]] = {
     "capacity_factor": ("Past in capaciteit", "factor"),
     "speaker_factor": ("Spreekbereidheid", "factor"),
     "exposure_factor": ("Recent vaker voorgesteld", "factor"),
+    "scorer": ("Score van de matcher", "value"),
+    "reranker": ("Geleerde score (uit besluiten)", "value"),
     "score": ("Totaalscore", "value"),
 }
 

@@ -91,6 +91,12 @@ async def session_principal(
     return principal, str(row["csrf_token"])
 
 
+async def purge_expired_sessions(conn: asyncpg.Connection) -> int:
+    """Remove sessions past their expiry; returns how many."""
+    status = await conn.execute("DELETE FROM web_session WHERE expires_at <= now()")
+    return int(status.split()[-1])
+
+
 async def delete_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
     """End a session."""
     await conn.execute("DELETE FROM web_session WHERE token_hash = $1", token_hash)

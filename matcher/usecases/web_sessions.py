@@ -38,6 +38,8 @@ async def sign_in(conn: asyncpg.Connection, api_key: str) -> WebSession:
         raise Forbidden("the review page is for the programme manager")
     token = new_token()
     csrf_token = new_token()
+    # Expired sessions are useless; clearing them at sign-in keeps the table small.
+    await key_store.purge_expired_sessions(conn)
     await key_store.insert_session(
         conn,
         token_hash=hash_secret(token),

@@ -363,3 +363,16 @@ async def test_member_text_is_escaped(api: Api) -> None:
     assert "script-src" not in text
     page = await api.client.get("/review")
     assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+async def test_signing_in_clears_expired_sessions(api: Api) -> None:
+    from matcher.usecases.web_sessions import sign_in
+
+    pm_key = await api.key(Role.programme_manager)
+    key = pm_key["Authorization"].removeprefix("Bearer ")
+    async with api.pool.acquire() as conn:
+        await sign_in(conn, key)
+        await conn.execute("UPDATE web_session SET expires_at = now() - interval '1 minute'")
+        await sign_in(conn, key)
+        assert await conn.fetchval("SELECT count(*) FROM web_session") == 1
+        assert await conn.fetchval("SELECT count(*) FROM web_session WHERE expires_at > now()") == 1
