@@ -94,8 +94,29 @@ class Organisation:
     updated_at: datetime
 
 
+class EmbeddedText:
+    """A stored text with the state of its vector (mixed into Document and Challenge)."""
+
+    __slots__ = ()
+    text_hash: str
+    embedding_model: str | None
+    embedding_hash: str | None
+    embed_attempts: int
+
+    def embedding_status(self, model_id: str, max_attempts: int) -> EmbeddingStatus:
+        """ready when the vector matches this text and model."""
+        return embedding_status(
+            model_id=model_id,
+            embedding_model=self.embedding_model,
+            embedding_hash=self.embedding_hash,
+            text_hash=self.text_hash,
+            attempts=self.embed_attempts,
+            max_attempts=max_attempts,
+        )
+
+
 @dataclass(frozen=True, slots=True)
-class Document:
+class Document(EmbeddedText):
     """A track-record item (or the summary) with its embedding state."""
 
     id: int
@@ -108,17 +129,6 @@ class Document:
     embedding_hash: str | None
     embed_attempts: int
     embed_error: str | None
-
-    def embedding_status(self, model_id: str, max_attempts: int) -> EmbeddingStatus:
-        """ready when the vector matches this text and model."""
-        return embedding_status(
-            model_id=model_id,
-            embedding_model=self.embedding_model,
-            embedding_hash=self.embedding_hash,
-            text_hash=self.text_hash,
-            attempts=self.embed_attempts,
-            max_attempts=max_attempts,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +156,7 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class Challenge:
+class Challenge(EmbeddedText):
     """An IT challenge a member posted."""
 
     id: int
@@ -171,17 +181,6 @@ class Challenge:
     def text(self) -> str:
         """The text that is embedded and searched."""
         return challenge_text(self.title, self.description)
-
-    def embedding_status(self, model_id: str, max_attempts: int) -> EmbeddingStatus:
-        """ready when the vector matches this text and model."""
-        return embedding_status(
-            model_id=model_id,
-            embedding_model=self.embedding_model,
-            embedding_hash=self.embedding_hash,
-            text_hash=self.text_hash,
-            attempts=self.embed_attempts,
-            max_attempts=max_attempts,
-        )
 
 
 @dataclass(frozen=True, slots=True)

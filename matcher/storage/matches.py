@@ -480,7 +480,7 @@ async def insert_transition(
     )
 
 
-async def _upsert_reservation(
+async def set_reservation(
     conn: asyncpg.Connection,
     *,
     match_id: int,
@@ -490,6 +490,7 @@ async def _upsert_reservation(
     ends_on: date,
     state: str,
 ) -> None:
+    """Hold hours for an approved match (state 'held') or book the hours spent ('booked')."""
     await conn.execute(
         """
         INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
@@ -507,54 +508,12 @@ async def _upsert_reservation(
     )
 
 
-async def hold_hours(
-    conn: asyncpg.Connection,
-    *,
-    match_id: int,
-    person_id: int,
-    hours: float,
-    starts_on: date,
-    ends_on: date,
-) -> None:
-    """Hold hours for an approved match."""
-    await _upsert_reservation(
-        conn,
-        match_id=match_id,
-        person_id=person_id,
-        hours=hours,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        state="held",
-    )
-
-
 async def release_hours(conn: asyncpg.Connection, match_id: int) -> None:
     """Give held hours back (reject, decline, cancel)."""
     await conn.execute(
         "UPDATE capacity_reservation SET state = 'released', updated_at = now() "
         "WHERE match_id = $1 AND state = 'held'",
         match_id,
-    )
-
-
-async def book_hours(
-    conn: asyncpg.Connection,
-    *,
-    match_id: int,
-    person_id: int,
-    hours: float,
-    starts_on: date,
-    ends_on: date,
-) -> None:
-    """Replace the hold by the hours actually spent."""
-    await _upsert_reservation(
-        conn,
-        match_id=match_id,
-        person_id=person_id,
-        hours=hours,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        state="booked",
     )
 
 

@@ -579,13 +579,14 @@ async def approve_match(conn: asyncpg.Connection, principal: Principal, match_id
             f"{window.ends_on}; the challenge needs {needed:.1f}",
             code="insufficient_capacity",
         )
-    await store.hold_hours(
+    await store.set_reservation(
         conn,
         match_id=match.id,
         person_id=match.person_id,
         hours=needed,
         starts_on=window.starts_on,
         ends_on=window.ends_on,
+        state="held",
     )
     await _move(conn, principal, match, target)
     return await _one_view(conn, principal, match_id)
@@ -677,13 +678,14 @@ async def complete_match(
     match = await _locked(conn, principal, match_id, "complete")
     target = _check_transition(match, "complete")
     window = challenge_window(match.starts_on, match.needed_by, today=date.today())
-    await store.book_hours(
+    await store.set_reservation(
         conn,
         match_id=match.id,
         person_id=match.person_id,
         hours=hours_spent,
         starts_on=window.starts_on,
         ends_on=window.ends_on,
+        state="booked",
     )
     await _move(
         conn, principal, match, target, hours_spent=hours_spent, outcome_rating=outcome_rating
