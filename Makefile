@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test lint typecheck unit browser-deps bench-quality bench-learning bench clean
+.PHONY: install demo serve test lint unit browser-deps bench-quality bench-learning bench-retrieval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,10 @@ bench-quality: install
 bench-learning: install
 	$(BIN)/python benchmarks/learning.py
 
-bench: bench-quality bench-learning
+bench-retrieval: install
+	$(BIN)/python benchmarks/retrieval.py
+
+bench: bench-quality bench-learning bench-retrieval
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -70,13 +70,21 @@ async def candidate_person_ids(
     ids: set[int] = set()
     if vector is not None:
         dim = int(vector.shape[0])
+        # The nearest documents come from the HNSW index in an inner query on document alone:
+        # filters joined from person (or a column comparison the planner misjudges) would
+        # make PostgreSQL sort every row instead. Stale vectors may be candidates; their
+        # dense score is not used (load_candidates checks model and text hash).
         rows = await conn.fetch(
             f"""
-            SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id
-            WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
-              AND d.embedding_hash = d.text_hash AND {_ELIGIBLE}
-            ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
-            LIMIT $4
+            SELECT nearest.person_id
+            FROM (
+                SELECT d.person_id FROM document d
+                WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
+                ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
+                LIMIT $4
+            ) AS nearest
+            JOIN person p ON p.id = nearest.person_id
+            WHERE {_ELIGIBLE}
             """,
             vector,
             model_id,
