@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from embeddings.base import Embedder
 from matcher.errors import Forbidden, Unauthorized
@@ -95,3 +95,10 @@ def paging(
 
 
 PagingDep = Annotated[Paging, Depends(paging)]
+
+
+MAX_ID = 2**63 - 1
+"""Ids are PostgreSQL bigints: anything outside 1..2^63-1 is a 422, never a database error."""
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -92,6 +93,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # A last line of defence: input the schemas let through but PostgreSQL refuses as data
+    # (a NUL character in a query parameter, a number out of range) is the client's error.
+    log.warning("database refused input", path=request.url.path, error=repr(exc))
+    return problem(
+        422,
+        "Invalid input",
+        "a value in the request cannot be stored or compared (out of range or invalid text)",
+        code="invalid_value",
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", path=request.url.path)
     return problem(500, "Internal error", "unexpected error; this is a bug", code="internal_error")
@@ -102,4 +115,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MatcherError, _matcher_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(asyncpg.DataError, _database_data_error)
     app.add_exception_handler(Exception, _unexpected)

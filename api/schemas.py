@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from matcher.records import ChallengeKind, ChallengeStatus, EmbeddingStatus
 
@@ -17,13 +25,30 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 DocumentKindIn = Literal["project", "talk", "certification", "publication", "other"]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
+    """Unknown fields are an error, not silently dropped; text never holds NUL characters."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot store NUL: refuse it here with the field's name.
+        if _has_nul(value):
+            raise ValueError("text must not contain NUL (\\u0000) characters")
+        return value
 
 
 class PageOut(BaseModel, Generic[T]):
@@ -116,7 +141,7 @@ class PersonFields(Strict):
     consent: bool | None = Field(
         default=None, description="The person agreed to be suggested to other members"
     )
-    conflict_organisation_ids: Annotated[list[int], Field(max_length=50)] | None = Field(
+    conflict_organisation_ids: Annotated[list[Id], Field(max_length=50)] | None = Field(
         default=None, description="Organisations this person must not be suggested to"
     )
 
@@ -129,7 +154,7 @@ class PersonFields(Strict):
 class PersonIn(PersonFields):
     """A new staff profile with its track record."""
 
-    organisation_id: int | None = Field(
+    organisation_id: Id | None = Field(
         default=None, description="Required for staff keys; a member key uses its own"
     )
     name: Name
@@ -191,7 +216,7 @@ class ChallengeFields(Strict):
 class ChallengeIn(ChallengeFields):
     """A new challenge."""
 
-    organisation_id: int | None = Field(
+    organisation_id: Id | None = Field(
         default=None, description="Required for staff keys; a member key uses its own"
     )
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from api.convert import challenge_out, suggestion_out
-from api.deps import Conn, CurrentPrincipal, EmbedderDep, PagingDep, SettingsDep
+from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
 from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
 from matcher.records import ChallengeKind, ChallengeStatus
 from matcher.usecases import members
@@ -26,7 +26,7 @@ async def list_challenges(
     embedder: EmbedderDep,
     status_filter: Annotated[ChallengeStatus | None, Query(alias="status")] = None,
     kind: ChallengeKind | None = None,
-    organisation_id: int | None = None,
+    organisation_id: IdQuery = None,
 ) -> PageOut[ChallengeOut]:
     """Own challenges in any state and other members' open challenges."""
     result = await members.list_challenges(
@@ -69,7 +69,7 @@ async def create_challenge(
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeOut)
 async def get_challenge(
-    challenge_id: int,
+    challenge_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -82,7 +82,7 @@ async def get_challenge(
 
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeOut)
 async def update_challenge(
-    challenge_id: int,
+    challenge_id: IdPath,
     body: ChallengePatch,
     conn: Conn,
     principal: CurrentPrincipal,
@@ -103,7 +103,9 @@ async def update_challenge(
 
 
 @router.delete("/challenges/{challenge_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_challenge(challenge_id: int, conn: Conn, principal: CurrentPrincipal) -> Response:
+async def delete_challenge(
+    challenge_id: IdPath, conn: Conn, principal: CurrentPrincipal
+) -> Response:
     """Delete a challenge with its matches."""
     await members.delete_challenge(conn, principal, challenge_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -111,7 +113,7 @@ async def delete_challenge(challenge_id: int, conn: Conn, principal: CurrentPrin
 
 @router.get("/challenges/{challenge_id}/suggestions", response_model=SuggestionsOut)
 async def get_suggestions(
-    challenge_id: int,
+    challenge_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
     embedder: EmbedderDep,

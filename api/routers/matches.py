@@ -6,7 +6,7 @@ from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Query
 
-from api.deps import Conn, CurrentPrincipal, StaffPrincipal
+from api.deps import Conn, CurrentPrincipal, IdPath, StaffPrincipal
 from api.schemas import SectorCode
 from api.schemas_matches import (
     ChallengeMatchesOut,
@@ -128,14 +128,14 @@ async def review_queue(
 
 
 @router.get("/matches/{match_id}", response_model=MatchOut)
-async def get_match(match_id: int, conn: Conn, principal: CurrentPrincipal) -> MatchOut:
+async def get_match(match_id: IdPath, conn: Conn, principal: CurrentPrincipal) -> MatchOut:
     """One match with its history (staff; the two organisations once it concerns them)."""
     return match_out(await matches.get_match(conn, principal, match_id))
 
 
 @router.get("/challenges/{challenge_id}/matches", response_model=ChallengeMatchesOut)
 async def challenge_matches(
-    challenge_id: int, conn: Conn, principal: CurrentPrincipal
+    challenge_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> ChallengeMatchesOut:
     """A challenge's matches: all for staff, approved-or-later for its own organisation."""
     items = await matches.challenge_matches(conn, principal, challenge_id)
@@ -143,14 +143,14 @@ async def challenge_matches(
 
 
 @router.post("/matches/{match_id}/approve", response_model=MatchOut)
-async def approve_match(match_id: int, conn: Conn, principal: StaffPrincipal) -> MatchOut:
+async def approve_match(match_id: IdPath, conn: Conn, principal: StaffPrincipal) -> MatchOut:
     """Approve a proposal and hold the challenge's hours (409 insufficient_capacity if none)."""
     return match_out(await matches.approve_match(conn, principal, match_id))
 
 
 @router.post("/matches/{match_id}/reject", response_model=MatchOut)
 async def reject_match(
-    match_id: int, body: RejectIn, conn: Conn, principal: StaffPrincipal
+    match_id: IdPath, body: RejectIn, conn: Conn, principal: StaffPrincipal
 ) -> MatchOut:
     """Reject a proposal with a reason code and an optional note."""
     return match_out(
@@ -162,7 +162,7 @@ async def reject_match(
 
 @router.post("/matches/{match_id}/introduce", response_model=MatchOut)
 async def introduce_match(
-    match_id: int, conn: Conn, principal: StaffPrincipal, body: IntroduceIn | None = None
+    match_id: IdPath, conn: Conn, principal: StaffPrincipal, body: IntroduceIn | None = None
 ) -> MatchOut:
     """Introduce an approved match; without a text a Dutch introduction is written."""
     text = body.introduction_text if body is not None else None
@@ -173,7 +173,7 @@ async def introduce_match(
 
 @router.post("/matches/{match_id}/accept", response_model=MatchOut)
 async def accept_match(
-    match_id: int, conn: Conn, principal: CurrentPrincipal, body: NoteIn | None = None
+    match_id: IdPath, conn: Conn, principal: CurrentPrincipal, body: NoteIn | None = None
 ) -> MatchOut:
     """The person's organisation accepts the introduction."""
     note = body.note if body is not None else None
@@ -182,7 +182,7 @@ async def accept_match(
 
 @router.post("/matches/{match_id}/decline", response_model=MatchOut)
 async def decline_match(
-    match_id: int, conn: Conn, principal: CurrentPrincipal, body: NoteIn | None = None
+    match_id: IdPath, conn: Conn, principal: CurrentPrincipal, body: NoteIn | None = None
 ) -> MatchOut:
     """The person's organisation declines the introduction; held hours are released."""
     note = body.note if body is not None else None
@@ -191,7 +191,7 @@ async def decline_match(
 
 @router.post("/matches/{match_id}/complete", response_model=MatchOut)
 async def complete_match(
-    match_id: int, body: CompleteIn, conn: Conn, principal: StaffPrincipal
+    match_id: IdPath, body: CompleteIn, conn: Conn, principal: StaffPrincipal
 ) -> MatchOut:
     """Close an accepted match; the hours spent are booked."""
     return match_out(
@@ -207,7 +207,7 @@ async def complete_match(
 
 @router.post("/matches/{match_id}/cancel", response_model=MatchOut)
 async def cancel_match(
-    match_id: int, conn: Conn, principal: StaffPrincipal, body: NoteIn | None = None
+    match_id: IdPath, conn: Conn, principal: StaffPrincipal, body: NoteIn | None = None
 ) -> MatchOut:
     """Cancel an approved or accepted match; held hours are released."""
     note = body.note if body is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from api.convert import organisation_out
-from api.deps import Conn, CurrentPrincipal, PagingDep
+from api.deps import Conn, CurrentPrincipal, IdPath, PagingDep
 from api.schemas import OrganisationIn, OrganisationOut, OrganisationPatch, PageOut, SectorOut
 from matcher.storage.organisations import list_sectors
 from matcher.usecases import members
@@ -46,7 +46,7 @@ async def create_organisation(
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
 async def get_organisation(
-    organisation_id: int, conn: Conn, principal: CurrentPrincipal
+    organisation_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """One organisation."""
     return organisation_out(
@@ -56,7 +56,7 @@ async def get_organisation(
 
 @router.patch("/organisations/{organisation_id}", response_model=OrganisationOut)
 async def update_organisation(
-    organisation_id: int, body: OrganisationPatch, conn: Conn, principal: CurrentPrincipal
+    organisation_id: IdPath, body: OrganisationPatch, conn: Conn, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """Change an organisation (programme manager, admin)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -66,7 +66,7 @@ async def update_organisation(
 
 @router.delete("/organisations/{organisation_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_organisation(
-    organisation_id: int, conn: Conn, principal: CurrentPrincipal
+    organisation_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> Response:
     """Remove an organisation with its people and challenges (programme manager, admin)."""
     await members.delete_organisation(conn, principal, organisation_id)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from api.convert import person_out
-from api.deps import Conn, CurrentPrincipal, EmbedderDep, PagingDep, SettingsDep
+from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
 from matcher.storage.people import DocumentInput
 from matcher.usecases import members
@@ -28,7 +28,7 @@ async def list_people(
     page: PagingDep,
     settings: SettingsDep,
     embedder: EmbedderDep,
-    organisation_id: int | None = None,
+    organisation_id: IdQuery = None,
 ) -> PageOut[PersonOut]:
     """A member's own staff; staff keys see every organisation's."""
     result = await members.list_people(
@@ -65,7 +65,7 @@ async def create_person(
 
 @router.get("/people/{person_id}", response_model=PersonOut)
 async def get_person(
-    person_id: int,
+    person_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
     settings: SettingsDep,
@@ -78,7 +78,7 @@ async def get_person(
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
 async def update_person(
-    person_id: int,
+    person_id: IdPath,
     body: PersonPatch,
     conn: Conn,
     principal: CurrentPrincipal,
@@ -107,14 +107,16 @@ async def update_person(
 
 
 @router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def erase_person(person_id: int, conn: Conn, principal: CurrentPrincipal) -> Response:
+async def erase_person(person_id: IdPath, conn: Conn, principal: CurrentPrincipal) -> Response:
     """Erase a person and everything about them (AVG/GDPR right to erasure)."""
     await members.delete_person(conn, principal, person_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/people/{person_id}/export")
-async def export_person(person_id: int, conn: Conn, principal: CurrentPrincipal) -> dict[str, Any]:
+async def export_person(
+    person_id: IdPath, conn: Conn, principal: CurrentPrincipal
+) -> dict[str, Any]:
     """Everything stored about a person (AVG/GDPR right of access)."""
     return await members.export_person(conn, principal, person_id)
 
@@ -123,7 +125,7 @@ async def export_person(person_id: int, conn: Conn, principal: CurrentPrincipal)
     "/people/{person_id}/documents", response_model=PersonOut, status_code=status.HTTP_201_CREATED
 )
 async def add_document(
-    person_id: int,
+    person_id: IdPath,
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
@@ -137,8 +139,8 @@ async def add_document(
 
 @router.put("/people/{person_id}/documents/{document_id}", response_model=PersonOut)
 async def replace_document(
-    person_id: int,
-    document_id: int,
+    person_id: IdPath,
+    document_id: IdPath,
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
@@ -154,7 +156,7 @@ async def replace_document(
     "/people/{person_id}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT
 )
 async def delete_document(
-    person_id: int, document_id: int, conn: Conn, principal: CurrentPrincipal
+    person_id: IdPath, document_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> Response:
     """Remove a track-record item."""
     await members.delete_document(conn, principal, person_id, document_id)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.deps import Conn, SettingsDep
+from api.deps import Conn, IdPath, SettingsDep
 from api.web_format import KIND_LABELS, REASON_LABELS, STATUS_LABELS, deadline, heat_level
 from api.web_templates import templates
 from matcher.errors import Conflict, Forbidden, InvalidInput, MatcherError, NotFound, Unauthorized
@@ -148,7 +148,7 @@ def _error_code(exc: MatcherError) -> str:
 
 def _field(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 # Sign-in and sign-out
@@ -327,7 +327,9 @@ async def _flash(
 
 
 @router.post("/matches/{match_id}/approve")
-async def approve(request: Request, match_id: int, conn: Conn, session: MaybeSession) -> Response:
+async def approve(
+    request: Request, match_id: IdPath, conn: Conn, session: MaybeSession
+) -> Response:
     """Approve a suggestion (capacity is reserved)."""
     guarded = await _guarded_form(request, session)
     if isinstance(guarded, Response):
@@ -343,7 +345,7 @@ async def approve(request: Request, match_id: int, conn: Conn, session: MaybeSes
 
 
 @router.post("/matches/{match_id}/reject")
-async def reject(request: Request, match_id: int, conn: Conn, session: MaybeSession) -> Response:
+async def reject(request: Request, match_id: IdPath, conn: Conn, session: MaybeSession) -> Response:
     """Reject a suggestion with a reason and an optional note."""
     guarded = await _guarded_form(request, session)
     if isinstance(guarded, Response):
@@ -366,7 +368,7 @@ async def reject(request: Request, match_id: int, conn: Conn, session: MaybeSess
 
 @router.get("/matches/{match_id}")
 async def match_page(
-    request: Request, match_id: int, conn: Conn, session: MaybeSession
+    request: Request, match_id: IdPath, conn: Conn, session: MaybeSession
 ) -> Response:
     """One suggestion in full, with its history and (once approved) the introduction form."""
     if session is None:
@@ -395,7 +397,9 @@ async def match_page(
 
 
 @router.post("/matches/{match_id}/introduce")
-async def introduce(request: Request, match_id: int, conn: Conn, session: MaybeSession) -> Response:
+async def introduce(
+    request: Request, match_id: IdPath, conn: Conn, session: MaybeSession
+) -> Response:
     """Send the introduction, with the text as the manager edited it."""
     guarded = await _guarded_form(request, session)
     if isinstance(guarded, Response):

@@ -120,6 +120,7 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             "description": challenge["description"],
             "kind": challenge["kind"],
             "hours_needed": challenge.get("hours_needed"),
+            "starts_on": _date(challenge.get("starts_on")),
             "needed_by": _date(challenge.get("needed_by")),
             "status": challenge.get("status", "open"),
         }

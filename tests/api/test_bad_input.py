@@ -188,3 +188,27 @@ async def test_conflict_with_own_organisation_is_rejected(api: Api) -> None:
         json={"name": "A", "email": "a@x.example", "conflict_organisation_ids": [org]},
     )
     assert r.status_code == 422
+
+
+async def test_nul_characters_and_out_of_range_ids_are_422_not_500(api: Api) -> None:
+    """Found by fuzzing the OpenAPI contract: PostgreSQL cannot store NUL or ids past bigint."""
+    _, member = await _member(api)
+    r = await api.client.post(
+        "/people", headers=member, json={"name": "A\u0000B", "email": "a@x.example"}
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "name"
+    r = await api.client.post(
+        "/people",
+        headers=member,
+        json={"name": "A", "email": "a@x.example", "documents": [{"text": "x\u0000"}]},
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"].startswith("documents.0.text")
+    for path in ("/challenges/99999999999999999999", "/people/0", "/organisations/-1"):
+        r = await api.client.get(path, headers=member)
+        assert r.status_code == 422, path
+    pm = await api.key(Role.programme_manager)
+    r = await api.client.get("/review/queue?sector=a%00b", headers=pm)
+    assert r.status_code == 422, r.text
+    assert (await api.client.get("/people", headers=member)).json()["total"] == 0
