@@ -23,6 +23,7 @@ from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
 from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
 from matcher.usecases.embedding import ChallengeHook
+from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
 
 log = get_logger(__name__)
@@ -414,10 +415,7 @@ async def challenge_matches(
 ) -> list[MatchView]:
     """A challenge's matches: all for staff, approved-or-later for its own organisation."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
-    if not principal.is_staff and challenge.organisation_id != principal.organisation_id:
-        if challenge.status is ChallengeStatus.open:
-            raise Forbidden("only the organisation that posted a challenge sees its matches")
-        raise NotFound(f"challenge {challenge_id} does not exist")
+    require_own_challenge(principal, challenge, action="sees its matches")
     matches = await store.matches_for_challenges(
         conn, [challenge_id], ever_approved=not principal.is_staff
     )

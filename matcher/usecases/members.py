@@ -292,10 +292,12 @@ async def create_challenge(
     return await challenge_store.get_challenge(conn, challenge_id)
 
 
-def _own(principal: Principal, challenge: Challenge) -> None:
+def require_own_challenge(principal: Principal, challenge: Challenge, *, action: str) -> None:
+    """Only the posting organisation and staff pass; others get 403 if the challenge is open
+    (they can see it anyway) and 404 otherwise (its existence is not revealed)."""
     if not principal.is_staff and challenge.organisation_id != principal.organisation_id:
         if challenge.status is ChallengeStatus.open:
-            raise Forbidden("only the organisation that posted a challenge may change it")
+            raise Forbidden(f"only the organisation that posted a challenge {action}")
         raise NotFound(f"challenge {challenge.id} does not exist")
 
 
@@ -304,7 +306,7 @@ async def update_challenge(
 ) -> Challenge:
     """Change a challenge; a changed text is re-embedded."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
-    _own(principal, challenge)
+    require_own_challenge(principal, challenge, action="may change it")
     starts = fields.get("starts_on", challenge.starts_on)
     needed = fields.get("needed_by", challenge.needed_by)
     if starts and needed and starts > needed:
@@ -318,5 +320,5 @@ async def delete_challenge(
 ) -> None:
     """Delete a challenge with its matches."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
-    _own(principal, challenge)
+    require_own_challenge(principal, challenge, action="may change it")
     await challenge_store.delete_challenge(conn, challenge_id)

@@ -10,17 +10,18 @@ import asyncpg
 import numpy as np
 
 from embeddings.base import Embedder
-from matcher.errors import Conflict, Forbidden, NotFound
+from matcher.errors import Conflict
 from matcher.learning.apply import rerank
 from matcher.learning.model import RerankerFormatError, load_reranker
 from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
-from matcher.records import ChallengeKind, ChallengeQuery, ChallengeStatus, Principal, Suggestion
+from matcher.records import ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
+from matcher.usecases.members import require_own_challenge
 
 CANDIDATE_DOCS = 200
 log = get_logger(__name__)
@@ -201,10 +202,7 @@ async def suggest_for_challenge(
 ) -> list[Suggestion]:
     """Suggestions for a stored challenge; its own organisation and staff may ask."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
-    if not principal.is_staff and challenge.organisation_id != principal.organisation_id:
-        if challenge.status is not ChallengeStatus.open:
-            raise NotFound(f"challenge {challenge_id} does not exist")
-        raise Forbidden("only the organisation that posted a challenge sees its suggestions")
+    require_own_challenge(principal, challenge, action="sees its suggestions")
     vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
     if vector is None:
         raise Conflict(
