@@ -254,6 +254,7 @@ class ChallengeQuery:
     starts_on: date | None
     needed_by: date | None
     challenge_id: int | None = None
+    sector_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,7 +215,7 @@ async def propose_matches(
         if vector is None:
             # The text changed again (or another model embedded it); its next vector proposes.
             continue
-        query = await query_for_challenge(conn, challenge_id)
+        query = await query_for_challenge(conn, challenge)
         acted = await store.acted_person_ids(conn, challenge_id)
         # The same pipeline as the suggestions endpoint (re-ranker included), with room for
         # the people who already have an acted-on match and are left out.

@@ -17,7 +17,7 @@ from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
-from matcher.records import ChallengeKind, ChallengeQuery, Principal, Suggestion
+from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
@@ -140,9 +140,8 @@ async def suggest_for_query(
     )
     await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
-    _, own_sector_name, _ = await candidate_store.organisation_context(conn, query.organisation_id)
     return to_suggestions(
-        ranked, query, own_sector_name=own_sector_name, today=today, options=options
+        ranked, query, own_sector_name=query.sector_name, today=today, options=options
     )
 
 
@@ -172,10 +171,9 @@ async def apply_active_reranker(
 # -------------------------------------------------------------------------------------------
 
 
-async def query_for_challenge(conn: asyncpg.Connection, challenge_id: int) -> ChallengeQuery:
+async def query_for_challenge(conn: asyncpg.Connection, challenge: Challenge) -> ChallengeQuery:
     """The matcher's view of a stored challenge."""
-    challenge = await challenge_store.get_challenge(conn, challenge_id)
-    sector, _, province = await candidate_store.organisation_context(
+    sector, sector_name, province = await candidate_store.organisation_context(
         conn, challenge.organisation_id
     )
     return ChallengeQuery(
@@ -188,6 +186,7 @@ async def query_for_challenge(conn: asyncpg.Connection, challenge_id: int) -> Ch
         starts_on=challenge.starts_on,
         needed_by=challenge.needed_by,
         challenge_id=challenge.id,
+        sector_name=sector_name,
     )
 
 
@@ -209,7 +208,7 @@ async def suggest_for_challenge(
             "the challenge is waiting for its embedding; try again in a moment",
             code="embedding_pending",
         )
-    query = await query_for_challenge(conn, challenge_id)
+    query = await query_for_challenge(conn, challenge)
     opts = SuggestionOptions(
         top=options.top,
         lang=options.lang,
@@ -239,7 +238,9 @@ async def suggest_for_text(
 ) -> list[Suggestion]:
     """Suggestions for an ad-hoc challenge text (the CLI's suggest)."""
     vectors = await asyncio.to_thread(embedder.embed_queries, [text])
-    sector, _, province = await candidate_store.organisation_context(conn, organisation_id)
+    sector, sector_name, province = await candidate_store.organisation_context(
+        conn, organisation_id
+    )
     query = ChallengeQuery(
         text=text,
         kind=kind,
@@ -249,6 +250,7 @@ async def suggest_for_text(
         hours_needed=hours_needed,
         starts_on=None,
         needed_by=None,
+        sector_name=sector_name,
     )
     return await suggest_for_query(
         conn, query, vectors[0], model_id=embedder.model_id, today=today, options=options
