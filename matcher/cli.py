@@ -200,15 +200,14 @@ def reindex(
 
 async def _resolve_org(conn: Any, org: str) -> int:
     from matcher.errors import NotFound
+    from matcher.storage.organisations import organisation_id_by_key_or_name
 
     if org.isdigit():
         return int(org)
-    value = await conn.fetchval(
-        "SELECT id FROM organisation WHERE external_ref = $1 OR lower(name) = lower($1)", org
-    )
+    value = await organisation_id_by_key_or_name(conn, org)
     if value is None:
         raise NotFound(f"no organisation with id, key or name {org!r}")
-    return int(value)
+    return value
 
 
 @keys_app.command("create")
@@ -376,40 +375,19 @@ def demo_run(
     url = _url(settings)
     demo_load(embed=True)
 
-    async def keys() -> tuple[str, str, str, int]:
-        from matcher.usecases.keys import create_key
+    async def keys() -> Any:
+        from matcher.usecases.demo import issue_demo_keys
 
         conn = await db.connect(url)
         try:
             async with conn.transaction():
-                await conn.execute(
-                    "UPDATE api_key SET revoked_at = now() WHERE label = 'demo' AND revoked_at IS NULL"
-                )
-                pm = await create_key(
-                    conn, role=Role.programme_manager, organisation_id=None, label="demo"
-                )
-                # A municipality posts most challenges in the demo: give its key out.
-                org_id = int(
-                    await conn.fetchval(
-                        "SELECT o.id FROM organisation o WHERE o.external_ref IS NOT NULL "
-                        "ORDER BY (o.sector_code = 'overheden') DESC, "
-                        "(SELECT count(*) FROM challenge c WHERE c.organisation_id = o.id) DESC, "
-                        "o.name LIMIT 1"
-                    )
-                )
-                member = await create_key(
-                    conn, role=Role.member, organisation_id=org_id, label="demo"
-                )
-                name = await conn.fetchval("SELECT name FROM organisation WHERE id = $1", org_id)
-                challenge_id = await conn.fetchval(
-                    "SELECT min(id) FROM challenge WHERE organisation_id = $1 AND status = 'open'",
-                    org_id,
-                )
-                return pm, member, str(name), int(challenge_id or 0)
+                return await issue_demo_keys(conn)
         finally:
             await conn.close()
 
-    pm, member, org_name, challenge_id = _run(keys)
+    issued = _run(keys)
+    pm, member, org_name = issued.programme_manager, issued.member, issued.organisation_name
+    challenge_id = issued.challenge_id or 0
     base = f"http://{host or settings.host}:{port or settings.port}"
     auth = f"-H 'Authorization: Bearer {member}'"
     body = (

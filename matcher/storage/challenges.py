@@ -81,6 +81,15 @@ async def list_challenges(
     return Page(items=[_record(r) for r in rows], total=int(total), limit=limit, offset=offset)
 
 
+async def first_open_challenge_id(conn: asyncpg.Connection, organisation_id: int) -> int | None:
+    """The oldest open challenge of an organisation."""
+    value = await conn.fetchval(
+        "SELECT min(id) FROM challenge WHERE organisation_id = $1 AND status = 'open'",
+        organisation_id,
+    )
+    return int(value) if value is not None else None
+
+
 async def challenge_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the challenge with this external reference."""
     value = await conn.fetchval("SELECT id FROM challenge WHERE external_ref = $1", external_ref)

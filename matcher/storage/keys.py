@@ -48,13 +48,12 @@ async def key_by_prefix(
     return principal, bytes(row["key_hash"])
 
 
-async def revoke_key(conn: asyncpg.Connection, key_prefix: str) -> bool:
-    """Revoke a key; returns whether one was live."""
+async def revoke_keys_labelled(conn: asyncpg.Connection, label: str) -> int:
+    """Revoke every live key with this label; returns how many."""
     status = await conn.execute(
-        "UPDATE api_key SET revoked_at = now() WHERE key_prefix = $1 AND revoked_at IS NULL",
-        key_prefix,
+        "UPDATE api_key SET revoked_at = now() WHERE label = $1 AND revoked_at IS NULL", label
     )
-    return not status.endswith(" 0")
+    return int(status.split()[-1])
 
 
 async def insert_session(

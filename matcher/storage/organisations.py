@@ -144,3 +144,23 @@ async def organisation_id_by_ref(conn: asyncpg.Connection, external_ref: str) ->
     """The id of the organisation with this external reference."""
     value = await conn.fetchval("SELECT id FROM organisation WHERE external_ref = $1", external_ref)
     return int(value) if value is not None else None
+
+
+async def organisation_id_by_key_or_name(conn: asyncpg.Connection, key_or_name: str) -> int | None:
+    """The organisation whose external reference, or name in any case, is this."""
+    value = await conn.fetchval(
+        "SELECT id FROM organisation WHERE external_ref = $1 OR lower(name) = lower($1)",
+        key_or_name,
+    )
+    return int(value) if value is not None else None
+
+
+async def busiest_loaded_municipality(conn: asyncpg.Connection) -> int | None:
+    """Among loaded (external) organisations: a municipality-sector one with most challenges."""
+    value = await conn.fetchval(
+        "SELECT o.id FROM organisation o WHERE o.external_ref IS NOT NULL "
+        "ORDER BY (o.sector_code = 'overheden') DESC, "
+        "(SELECT count(*) FROM challenge c WHERE c.organisation_id = o.id) DESC, "
+        "o.name LIMIT 1"
+    )
+    return int(value) if value is not None else None

@@ -10,10 +10,24 @@ from typing import Any
 
 import asyncpg
 
+from matcher.errors import NotFound
+from matcher.records import Role
 from matcher.storage import challenges as challenge_store
+from matcher.storage import keys as key_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
+from matcher.usecases.keys import create_key
+
+
+@dataclass(frozen=True, slots=True)
+class DemoKeys:
+    """Fresh keys for trying the demo, and what the printed examples need."""
+
+    programme_manager: str
+    member: str
+    organisation_name: str
+    challenge_id: int | None
 
 
 @dataclass(slots=True)
@@ -149,3 +163,26 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             await challenge_store.update_challenge(conn, challenge_id, diff)
             report.challenges_changed += 1
     return report
+
+
+DEMO_KEY_LABEL = "demo"
+
+
+async def issue_demo_keys(conn: asyncpg.Connection) -> DemoKeys:
+    """Revoke earlier demo keys; a programme-manager key and a municipality's member key."""
+    await key_store.revoke_keys_labelled(conn, DEMO_KEY_LABEL)
+    pm = await create_key(
+        conn, role=Role.programme_manager, organisation_id=None, label=DEMO_KEY_LABEL
+    )
+    # A municipality posts most challenges in the demo: its key shows the most.
+    org_id = await org_store.busiest_loaded_municipality(conn)
+    if org_id is None:
+        raise NotFound("the demo network is not loaded")
+    member = await create_key(conn, role=Role.member, organisation_id=org_id, label=DEMO_KEY_LABEL)
+    organisation = await org_store.get_organisation(conn, org_id)
+    return DemoKeys(
+        programme_manager=pm,
+        member=member,
+        organisation_name=organisation.name,
+        challenge_id=await challenge_store.first_open_challenge_id(conn, org_id),
+    )
