@@ -6,11 +6,12 @@ hashed) replaces the API key after sign-in; every POST carries the session's CSR
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import asyncpg
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
@@ -326,6 +327,22 @@ async def _flash(
 # Decisions
 
 
+async def _decide(
+    conn: asyncpg.Connection,
+    back: Mapping[str, str],
+    match_id: int,
+    done: str,
+    decision: Awaitable[object],
+) -> Response:
+    """Run a decision in a savepoint; back to the queue with what happened."""
+    try:
+        async with conn.transaction():
+            await decision
+    except MatcherError as exc:
+        return _redirect(_queue_url(back, melding=_error_code(exc), voorstel=match_id))
+    return _redirect(_queue_url(back, melding=done, voorstel=match_id))
+
+
 @router.post("/matches/{match_id}/approve")
 async def approve(
     request: Request, match_id: IdPath, conn: Conn, session: MaybeSession
@@ -336,12 +353,9 @@ async def approve(
         return guarded
     active, form = guarded
     back = _filters(form)
-    try:
-        async with conn.transaction():
-            await matches.approve_match(conn, active.principal, match_id)
-    except MatcherError as exc:
-        return _redirect(_queue_url(back, melding=_error_code(exc), voorstel=match_id))
-    return _redirect(_queue_url(back, melding="goedgekeurd", voorstel=match_id))
+    return await _decide(
+        conn, back, match_id, "goedgekeurd", matches.approve_match(conn, active.principal, match_id)
+    )
 
 
 @router.post("/matches/{match_id}/reject")
@@ -356,14 +370,13 @@ async def reject(request: Request, match_id: IdPath, conn: Conn, session: MaybeS
     if reason not in REASON_LABELS:
         return _redirect(_queue_url(back, melding="reden-ontbreekt", voorstel=match_id))
     note = _field(form, "note") or None
-    try:
-        async with conn.transaction():
-            await matches.reject_match(
-                conn, active.principal, match_id, reason_code=reason, note=note
-            )
-    except MatcherError as exc:
-        return _redirect(_queue_url(back, melding=_error_code(exc), voorstel=match_id))
-    return _redirect(_queue_url(back, melding="afgewezen", voorstel=match_id))
+    return await _decide(
+        conn,
+        back,
+        match_id,
+        "afgewezen",
+        matches.reject_match(conn, active.principal, match_id, reason_code=reason, note=note),
+    )
 
 
 @router.get("/matches/{match_id}")
