@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.schemas import HealthOut
-from matcher.storage.embedding_queue import count_pending
+from matcher.usecases.embedding import pending_counts
 
 router = APIRouter(tags=["health"])
 
@@ -18,12 +18,9 @@ async def health(request: Request) -> JSONResponse:
     database = "ok"
     counts = {"pending": 0, "failed": 0}
     try:
-        async with state.pool.acquire() as conn:
-            counts = await count_pending(
-                conn,
-                model_id=state.embedder.model_id,
-                max_attempts=state.settings.embed_max_attempts,
-            )
+        counts = await pending_counts(
+            state.pool, state.embedder.model_id, state.settings.embed_max_attempts
+        )
     except Exception as exc:  # report, do not crash the probe
         database = f"unavailable: {type(exc).__name__}"
     model_ready = bool(getattr(state, "model_ready", False))

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Response, status
 from api.convert import organisation_out
 from api.deps import Conn, CurrentPrincipal, IdPath, PagingDep
 from api.schemas import OrganisationIn, OrganisationOut, OrganisationPatch, PageOut, SectorOut
-from matcher.storage.organisations import list_sectors
 from matcher.usecases import members
 
 router = APIRouter(tags=["organisations"])
@@ -16,7 +15,7 @@ router = APIRouter(tags=["organisations"])
 @router.get("/sectors", response_model=list[SectorOut])
 async def get_sectors(conn: Conn, principal: CurrentPrincipal) -> list[SectorOut]:
     """The association's sectors."""
-    return [SectorOut(code=s.code, name=s.name) for s in await list_sectors(conn)]
+    return [SectorOut(code=s.code, name=s.name) for s in await members.list_sectors(conn)]
 
 
 @router.get("/organisations", response_model=PageOut[OrganisationOut])

@@ -21,8 +21,7 @@ from api.web_format import KIND_LABELS, REASON_LABELS, STATUS_LABELS, deadline, 
 from api.web_templates import templates
 from matcher.errors import Conflict, Forbidden, InvalidInput, MatcherError, NotFound, Unauthorized
 from matcher.settings import Settings
-from matcher.storage.organisations import list_sectors
-from matcher.usecases import matches, web_sessions
+from matcher.usecases import matches, members, web_sessions
 from matcher.usecases.web_sessions import WebSession
 
 router = APIRouter(prefix="/review", include_in_schema=False)
@@ -282,7 +281,7 @@ async def queue_page(request: Request, conn: Conn, session: MaybeSession) -> Res
         kind=filters.get("kind"),
         status=status,
     )
-    sectors = await list_sectors(conn)
+    sectors = await members.list_sectors(conn)
     flash = await _flash(conn, session, request.query_params)
     today = date.today()
     return _render(

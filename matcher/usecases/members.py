@@ -9,7 +9,15 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput, NotFound
-from matcher.records import Challenge, ChallengeStatus, Organisation, Page, Person, Principal
+from matcher.records import (
+    Challenge,
+    ChallengeStatus,
+    Organisation,
+    Page,
+    Person,
+    Principal,
+    Sector,
+)
 from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
@@ -34,6 +42,11 @@ def _target_organisation(principal: Principal, organisation_id: int | None) -> i
 
 
 # Organisations
+
+
+async def list_sectors(conn: asyncpg.Connection) -> list[Sector]:
+    """The association's sectors (kept as data)."""
+    return await org_store.list_sectors(conn)
 
 
 async def list_organisations(
