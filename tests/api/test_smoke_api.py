@@ -73,3 +73,38 @@ async def test_create_org_person_challenge_and_suggest(api: Api) -> None:
     assert [i["person_name"] for i in items] == ["Anna de Vries"]
     assert items[0]["email"] is None
     assert "Bewijs" in items[0]["explanation"]
+
+
+async def test_health_reports_database_model_and_waiting_texts(api: Api) -> None:
+    import asyncio
+
+    pm = await api.key(Role.programme_manager)
+    org = (
+        await api.client.post(
+            "/organisations",
+            headers=pm,
+            json={
+                "name": "H",
+                "sector": "ict",
+                "province": "Drenthe",
+                "contact_email": "h@h.example",
+            },
+        )
+    ).json()["id"]
+    await api.client.post(
+        "/people",
+        headers=pm,
+        json={"organisation_id": org, "name": "P", "email": "p@h.example", "summary": "Netwerken"},
+    )
+    for _ in range(100):
+        r = await api.client.get("/health")
+        if r.json()["model"]["ready"]:
+            break
+        await asyncio.sleep(0.02)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["model"]["id"] == "hashing-256"
+    assert body["embeddings"] == {"pending": 1, "failed": 0}
+    await api.drain()
+    assert (await api.client.get("/health")).json()["embeddings"] == {"pending": 0, "failed": 0}
