@@ -21,13 +21,21 @@ from matcher.evaluation.dataset import Dataset, EvalChallenge
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
+from matcher.storage import candidates as candidate_store
 from matcher.storage import organisations as org_store
+from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
+from matcher.storage.people import DocumentInput
 from matcher.usecases.suggestions import score_query
 
 # Values that make the capacity, consent and speaker rules neutral for people whose data
 # does not describe them: the rules "simply do not apply".
-_NEUTRAL_HOURS = 40.0
+_NEUTRAL_PERSON = {
+    "email": "",
+    "consent": True,
+    "capacity_hours_per_month": 40.0,
+    "willing_to_speak": True,
+}
 EVAL_TODAY = date(2026, 1, 1)
 
 
@@ -107,54 +115,44 @@ async def _load(
 
     async def organisation(name: str, sector: str | None, region: str | None) -> int:
         if name not in org_ids:
-            province = region if region in PROVINCES else None
-            org_ids[name] = int(
-                await conn.fetchval(
-                    "INSERT INTO organisation (name, sector_code, province) VALUES ($1, $2, $3) "
-                    "RETURNING id",
-                    name,
-                    sector_codes.get(sector) if sector else None,
-                    province,
-                )
+            created = await org_store.create_organisation(
+                conn,
+                name=name,
+                sector_code=sector_codes.get(sector) if sector else None,
+                province=region if region in PROVINCES else None,
+                contact_email="",
             )
+            org_ids[name] = created.id
         return org_ids[name]
 
     person_profile: dict[int, str] = {}
-    doc_rows: list[tuple[int, str, str, str]] = []
+    doc_rows: list[tuple[int, DocumentInput]] = []
     for profile in dataset.profiles:
         org_name = profile.organisation or f"\x00profile:{profile.id}"
         org_id = await organisation(org_name, profile.sector, profile.region)
-        person_id = int(
-            await conn.fetchval(
-                "INSERT INTO person (organisation_id, name, email, consent, "
-                "capacity_hours_per_month, willing_to_speak) VALUES ($1, $2, '', true, $3, true) "
-                "RETURNING id",
-                org_id,
-                profile.name or profile.id,
-                _NEUTRAL_HOURS,
-            )
+        person_id = await people_store.insert_person(
+            conn,
+            organisation_id=org_id,
+            fields=_NEUTRAL_PERSON | {"name": profile.name or profile.id},
+            documents=(),
         )
         person_profile[person_id] = profile.id
         for doc in profile.documents:
             doc_rows.append(
-                (person_id, doc.title or "", doc.text, document_text(doc.title or "", doc.text))
+                (person_id, DocumentInput(kind="other", title=doc.title or "", body=doc.text))
             )
     for challenge in dataset.challenges:
         if challenge.organisation:
             await organisation(challenge.organisation, challenge.sector, None)
-    texts = [row[3] for row in doc_rows]
+    texts = [document_text(doc.title, doc.body) for _, doc in doc_rows]
     vectors = await asyncio.to_thread(embedder.embed_documents, texts)
-    dim = int(vectors.shape[1])
-    await conn.executemany(
-        "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
-        "embedding_model, embedding_hash) VALUES ($1, 'other', $2, $3, 'x', $4, $5, $6, 'x')",
-        [
-            (pid, title, body, vec, dim, embedder.model_id)
-            for (pid, title, body, _), vec in zip(doc_rows, vectors, strict=True)
-        ],
+    await people_store.add_embedded_documents(
+        conn,
+        [(pid, doc, vec) for (pid, doc), vec in zip(doc_rows, vectors, strict=True)],
+        model_id=embedder.model_id,
     )
-    await ensure_vector_index(conn, dim)
-    await conn.execute("ANALYZE")
+    await ensure_vector_index(conn, int(vectors.shape[1]))
+    await candidate_store.refresh_statistics(conn)
     return person_profile, org_ids, sector_codes
 
 
@@ -234,6 +232,7 @@ async def evaluate_dataset(
                     result = EvalResult(metrics={})
                     rankings: dict[str, list[str]] = {}
                     scores: dict[tuple[str, str], float] = {}
+                    by_challenge: dict[str, dict[str, float]] = {}
                     for challenge, vec in zip(dataset.challenges, qvecs, strict=True):
                         if challenge.id not in dataset.judgments:
                             continue
@@ -241,9 +240,8 @@ async def evaluate_dataset(
                             sector_codes.get(challenge.sector) if challenge.sector else None
                         )
                         if sector_code is None and challenge.organisation in org_ids:
-                            sector_code = await conn.fetchval(
-                                "SELECT sector_code FROM organisation WHERE id = $1",
-                                org_ids[challenge.organisation],
+                            sector_code, _, _ = await candidate_store.organisation_context(
+                                conn, org_ids[challenge.organisation]
                             )
                         query = _query(challenge, org_ids, sector_code)
                         scored = await score_query(
@@ -260,9 +258,10 @@ async def evaluate_dataset(
                         seen = set(ranking)
                         ranking += [pid for pid in profile_ids if pid not in seen]
                         rankings[challenge.id] = ranking
+                        own = by_challenge[challenge.id] = {}
                         for s in scored:
                             pid = person_profile[s.candidate.person_id]
-                            scores[(challenge.id, pid)] = s.score
+                            scores[(challenge.id, pid)] = own[pid] = s.score
                             result.features[(challenge.id, pid)] = _features(s)
                         if progress is not None:
                             progress(1)
@@ -280,7 +279,7 @@ async def evaluate_dataset(
                         cid: ChallengeResult(
                             challenge_id=cid,
                             ranking=rankings[cid],
-                            scores={p: scores[(c, p)] for (c, p) in scores if c == cid},
+                            scores=by_challenge[cid],
                             ndcg=v[0],
                             recall=v[1],
                             rr=v[2],

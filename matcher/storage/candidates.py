@@ -109,6 +109,11 @@ async def candidate_person_ids(
     return sorted(ids)
 
 
+async def refresh_statistics(conn: asyncpg.Connection) -> None:
+    """Planner statistics after a bulk load, so retrieval gets sensible plans."""
+    await conn.execute("ANALYZE")
+
+
 async def all_person_ids(conn: asyncpg.Connection) -> list[int]:
     """Every person (evaluation ranks all profiles)."""
     return [int(r["id"]) for r in await conn.fetch("SELECT id FROM person ORDER BY id")]

@@ -87,12 +87,12 @@ async def create_organisation(
     conn: asyncpg.Connection,
     *,
     name: str,
-    sector_code: str,
-    province: str,
+    sector_code: str | None,
+    province: str | None,
     contact_email: str,
     external_ref: str | None = None,
 ) -> Organisation:
-    """Insert an organisation."""
+    """Insert an organisation (the API requires sector and province; datasets may not)."""
     try:
         async with conn.transaction():
             org_id = await conn.fetchval(

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+import numpy as np
 
 from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
@@ -252,6 +253,23 @@ async def add_documents(
         )
         ids.append(int(doc_id))
     return ids
+
+
+async def add_embedded_documents(
+    conn: asyncpg.Connection,
+    rows: Sequence[tuple[int, DocumentInput, np.ndarray]],
+    *,
+    model_id: str,
+) -> None:
+    """Insert (person id, document, vector) rows whose vectors are already known."""
+    await conn.executemany(
+        "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
+        "embedding_model, embedding_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5)",
+        [
+            (pid, doc.kind, doc.title, doc.body, doc.text_hash, vec, int(vec.shape[0]), model_id)
+            for pid, doc, vec in rows
+        ],
+    )
 
 
 async def sync_documents(
