@@ -133,11 +133,18 @@ async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
 
 
 async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
-    """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration."""
+    """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration.
+
+    Called on every embedding batch: the catalogue is asked first, because CREATE INDEX IF NOT
+    EXISTS locks the table against writes (until commit) even when the index is there.
+    """
     dim = int(dimension)
     for table in ("document", "challenge"):
+        name = f"{table}_embedding_hnsw_{dim}"
+        if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name):
+            continue
         await conn.execute(
-            f"CREATE INDEX IF NOT EXISTS {table}_embedding_hnsw_{dim} ON {table} "
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
             f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
             f"WHERE embedding_dim = {dim}"
         )

@@ -117,7 +117,11 @@ async def test_model_change_makes_everything_pending_without_losing_old_vectors(
     assert report.embedded == 2
     async with api.pool.acquire() as c:
         dims = await c.fetch("SELECT DISTINCT embedding_dim, embedding_model FROM document")
+        indexes = await c.fetchval(
+            "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_embedding\\_hnsw\\_32'"
+        )
     assert [(r["embedding_dim"], r["embedding_model"]) for r in dims] == [(32, "hashing-32")]
+    assert indexes == 2  # one HNSW index per table for the new dimension, created once
 
 
 async def test_changed_text_becomes_pending_unchanged_does_not(api: Api) -> None:
