@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,3 +61,43 @@ async def create_pool(
         url, min_size=min_size, max_size=max_size, init=_init_connection, **kwargs
     )
     return pool
+
+
+_DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def url_for_database(server_url: str, name: str) -> str:
+    """The same server's URL, pointing at another database."""
+    head, sep, query = server_url.partition("?")
+    scheme, _, rest = head.partition("://")
+    authority, _, _ = rest.partition("/")
+    return f"{scheme}://{authority}/{name}{sep}{query}"
+
+
+def _database_name(name: str) -> str:
+    # Database names go into DDL, which takes no parameters: only plain identifiers pass.
+    if not _DATABASE_NAME.match(name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    return name
+
+
+async def create_database(server_url: str, name: str, *, template: str | None = None) -> str:
+    """Create a database on the server (optionally a file copy of a template); returns its URL."""
+    sql = f"CREATE DATABASE {_database_name(name)}"
+    if template is not None:
+        sql += f" TEMPLATE {_database_name(template)} STRATEGY FILE_COPY"
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(sql)
+    finally:
+        await admin.close()
+    return url_for_database(server_url, name)
+
+
+async def drop_database(server_url: str, name: str) -> None:
+    """Drop a database if it exists, ending its connections."""
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {_database_name(name)} WITH (FORCE)")
+    finally:
+        await admin.close()

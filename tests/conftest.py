@@ -24,12 +24,6 @@ TEMPLATE = "matcher_template"
 _counter = itertools.count()
 
 
-def _with_database(uri: str, name: str) -> str:
-    head, _, query = uri.partition("?")
-    base = head.rsplit("/", 1)[0]
-    return f"{base}/{name}?{query}"
-
-
 @pytest.fixture(scope="session")
 def pg_uri() -> Iterator[str]:
     """The embedded server (PostgreSQL + pgvector) for this test run, with a migrated template."""
@@ -41,13 +35,9 @@ def pg_uri() -> Iterator[str]:
     uri: str = server.get_uri()
 
     async def prepare() -> None:
-        conn = await asyncpg.connect(uri)
-        try:
-            await conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-            await conn.execute(f"CREATE DATABASE {TEMPLATE}")
-        finally:
-            await conn.close()
-        tconn = await asyncpg.connect(_with_database(uri, TEMPLATE))
+        await db.drop_database(uri, TEMPLATE)
+        template_url = await db.create_database(uri, TEMPLATE)
+        tconn = await asyncpg.connect(template_url)
         try:
             await migrations.upgrade(tconn)
         finally:
@@ -65,17 +55,8 @@ def pg_uri() -> Iterator[str]:
 async def db_url(pg_uri: str) -> AsyncIterator[str]:
     """A database of its own for this test, copied from the migrated template."""
     name = f"t_{os.getpid()}_{next(_counter)}"
-    admin = await asyncpg.connect(pg_uri)
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
-    finally:
-        await admin.close()
-    yield _with_database(pg_uri, name)
-    admin = await asyncpg.connect(pg_uri)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    yield await db.create_database(pg_uri, name, template=TEMPLATE)
+    await db.drop_database(pg_uri, name)
 
 
 @pytest.fixture

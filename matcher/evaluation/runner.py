@@ -65,40 +65,24 @@ def _slug(value: str) -> str:
     return slug or "x"
 
 
-def _with_database(uri: str, name: str) -> str:
-    head, sep, query = uri.partition("?")
-    scheme, _, rest = head.partition("://")
-    authority, _, _ = rest.partition("/")
-    return f"{scheme}://{authority}/{name}{sep}{query}"
-
-
 class ScratchDatabase:
     """A temporary database with the schema applied, dropped afterwards."""
 
     def __init__(self, server_url: str) -> None:
         self.server_url = server_url
         self.name = f"matcher_eval_{secrets.token_hex(4)}"
-        self.url = _with_database(server_url, self.name)
 
     async def __aenter__(self) -> str:
-        admin = await asyncpg.connect(self.server_url)
-        try:
-            await admin.execute(f"CREATE DATABASE {self.name}")
-        finally:
-            await admin.close()
-        conn = await asyncpg.connect(self.url)
+        url = await db.create_database(self.server_url, self.name)
+        conn = await asyncpg.connect(url)
         try:
             await migrations.upgrade(conn)
         finally:
             await conn.close()
-        return self.url
+        return url
 
     async def __aexit__(self, *exc: object) -> None:
-        admin = await asyncpg.connect(self.server_url)
-        try:
-            await admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
-        finally:
-            await admin.close()
+        await db.drop_database(self.server_url, self.name)
 
 
 async def _load(
