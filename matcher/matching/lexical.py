@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from matcher.matching.text import STOP_WORDS, words
 
@@ -70,17 +71,19 @@ def _sublinear(counts: Iterable[int]) -> npt.NDArray[np.float32]:
 
 
 class NgramIndex:
-    """A process-wide n-gram vocabulary and a bounded per-text cache of n-gram counts.
+    """A process-wide n-gram vocabulary and a bounded LRU cache of each text's n-gram counts.
 
-    Starts afresh when either bound is reached: ids are only compared within one call. About
-    3 kB a document text (int32 ids, float32 frequencies), so the default bound is ~150 MB.
+    The least recently used texts leave the cache one by one when it is full (a request that
+    touches thousands of documents no longer wipes it). Only when the vocabulary itself passes
+    its bound does everything start afresh: ids are only compared within one call. About 3 kB
+    a document text (int32 ids, float32 frequencies), so the default bound is ~150 MB.
     """
 
     def __init__(self, max_texts: int = 50_000, max_ngrams: int = 5_000_000) -> None:
         self.max_texts = max_texts
         self.max_ngrams = max_ngrams
         self._vocabulary: dict[str, int] = {}
-        self._texts: dict[str, Terms] = {}
+        self._texts: LRUCache[str, Terms] = LRUCache(maxsize=max_texts)
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -110,8 +113,7 @@ class NgramIndex:
         """
         q_counts = char_ngrams(query)
         with self._lock:
-            new = sum(1 for d in documents if d not in self._texts)
-            if len(self._texts) + new > self.max_texts or len(self._vocabulary) > self.max_ngrams:
+            if len(self._vocabulary) > self.max_ngrams:
                 self._texts.clear()
                 self._vocabulary = {}
             terms = [self._document_terms(d) for d in documents]

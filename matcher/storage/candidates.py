@@ -74,17 +74,21 @@ async def candidate_person_ids(
         # filters joined from person (or a column comparison the planner misjudges) would
         # make PostgreSQL sort every row instead. Stale vectors may be candidates; their
         # dense score is not used (load_candidates checks model and text hash).
+        # The HNSW scan itself can only order by distance; ties are broken by document id in
+        # the outer query (the same request gets the same candidates).
         rows = await conn.fetch(
             f"""
             SELECT nearest.person_id
             FROM (
-                SELECT d.person_id FROM document d
+                SELECT d.id, d.person_id, d.embedding::vector({dim}) <=> $1::vector({dim}) AS dist
+                FROM document d
                 WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
                 ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
                 LIMIT $4
             ) AS nearest
             JOIN person p ON p.id = nearest.person_id
             WHERE {_ELIGIBLE}
+            ORDER BY nearest.dist, nearest.id
             """,
             vector,
             model_id,
@@ -98,7 +102,7 @@ async def candidate_person_ids(
             SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id,
                  to_tsquery('simple'::regconfig, $1) AS q
             WHERE d.search @@ q AND {_ELIGIBLE.replace("$3", "$2")}
-            ORDER BY ts_rank(d.search, q) DESC
+            ORDER BY ts_rank(d.search, q) DESC, d.id
             LIMIT $3
             """,
             _or_query(lexemes),

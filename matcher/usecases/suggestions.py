@@ -10,6 +10,7 @@ import asyncpg
 import numpy as np
 
 from embeddings.base import Embedder
+from matcher.db import CANDIDATE_DOCUMENTS as CANDIDATE_DOCS
 from matcher.errors import Conflict
 from matcher.learning.apply import rerank
 from matcher.learning.model import RerankerFormatError, load_reranker
@@ -23,7 +24,6 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
 from matcher.usecases.members import require_own_challenge
 
-CANDIDATE_DOCS = 200
 log = get_logger(__name__)
 
 
