@@ -30,10 +30,13 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import numpy as np
 
@@ -41,7 +44,9 @@ from embeddings.factory import make_embedder
 from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
 from matcher.logging import configure_logging
-from matcher.records import Role, document_text
+from matcher.matching.lexical import search_lexemes
+from matcher.matching.scoring import ScoringConfig, rank
+from matcher.records import ChallengeKind, ChallengeQuery, Role, document_text
 from matcher.settings import Settings
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
@@ -51,6 +56,7 @@ from matcher.storage.embedding_queue import ensure_vector_index
 from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_pending
 from matcher.usecases.keys import create_key
+from matcher.usecases.suggestions import score_query
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_PER_PERSON = 5
@@ -232,16 +238,47 @@ def _exact_top_people(
     return {int(data["person_ids"][i]) for i in best}, elapsed
 
 
+async def _top10_overlap(
+    conn: asyncpg.Connection, data: dict[str, Any], cid: int, org: int, vector: np.ndarray
+) -> float:
+    """Share of the final top 10 that stays when full-text candidates use every lexeme."""
+    query = ChallengeQuery(
+        text=data["texts"][cid],
+        kind=ChallengeKind.knowledge,
+        organisation_id=org,
+        sector_code=None,
+        province=None,
+        hours_needed=None,
+        starts_on=None,
+        needed_by=None,
+    )
+    tops = []
+    for selective in (True, False):
+        config = replace(ScoringConfig(), selective_lexical_candidates=selective)
+        scored = await score_query(
+            conn, query, vector, model_id=data["model_id"], today=date.today(), config=config
+        )
+        tops.append({s.candidate.person_id for s in rank(scored, top=10, config=config)})
+    return len(tops[0] & tops[1]) / max(len(tops[1]), 1)
+
+
 async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
     pool = await db.create_pool(url, max_size=2)
     times: list[float] = []
     recall: list[float] = []
     recall_filtered: list[float] = []
+    top_kept: list[float] = []
     try:
         for _ in range(2):
             for cid, org, vector in data["challenges"]:
                 async with pool.acquire() as conn:
-                    lexemes = await candidate_store.query_lexemes(conn, data["texts"][cid])
+                    every = await candidate_store.query_lexemes(conn, data["texts"][cid])
+                    stats = await candidate_store.lexical_stats(conn, every)
+                    lexemes = search_lexemes(every, stats, wanted=db.CANDIDATE_DOCUMENTS)
+                    # What the selective full-text query changes in the final top 10,
+                    # against the query with every lexeme (the service before).
+                    if len(top_kept) < len(data["challenges"]):
+                        top_kept.append(await _top10_overlap(conn, data, cid, org, vector))
                     for exclude in (None, org):
                         started = time.perf_counter()
                         found = await candidate_store.candidate_person_ids(
@@ -264,6 +301,7 @@ async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
         "recall_at_10": statistics.fmean(recall),
         "recall_at_10_filtered": statistics.fmean(recall_filtered),
         "recall_worst": min(recall + recall_filtered),
+        "top10_same_as_all_lexemes": statistics.fmean(top_kept),
     }
 
 
@@ -409,6 +447,11 @@ def main() -> int:
             f"{r['sql_p95_ms']:.0f} ms | {r['recall_at_10']:.3f} | "
             f"{r['recall_at_10_filtered']:.3f} | {r['rps_20_clients']:.1f} req/s | "
             f"{r['p95_ms_20_clients']:.0f} ms | {r['errors']} | {r['rss_mb']:.0f} MB |"
+        )
+    for size, r in results.items():
+        print(
+            f"{int(size):,}: worst recall@10 {r['recall_worst']:.2f}; final top 10 shared with "
+            f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}"
         )
     if len(results) >= 2:
         runs = list(results.values())

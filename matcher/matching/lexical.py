@@ -195,3 +195,19 @@ def shared_lexemes(query: Iterable[str], document: Iterable[str], stats: Lexical
         lex for lex in set(query) & set(document) if stats.document_frequency.get(lex, 0) <= limit
     }
     return sorted(common, key=lambda lex: (-idf(stats, lex), lex))
+
+
+SEARCH_LEXEMES_MAX = 16
+
+
+def search_lexemes(lexemes: Iterable[str], stats: LexicalStats, *, wanted: int) -> list[str]:
+    """The query's lexemes worth a full-text candidate search, rarest first.
+
+    A lexeme no document has finds nothing; one found in more than 5% of the documents (and
+    more than twice the documents wanted) matches a large part of the corpus and ranks by
+    noise, so it is left to the dense search and the scoring. At most 16 are kept.
+    """
+    common = max(2.0 * wanted, KEY_TERM_MAX_SHARE * stats.documents)
+    frequency = stats.document_frequency
+    kept = [lex for lex in set(lexemes) if 0 < frequency.get(lex, 0) <= common]
+    return sorted(kept, key=lambda lex: (frequency[lex], lex))[:SEARCH_LEXEMES_MAX]

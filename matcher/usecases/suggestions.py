@@ -17,6 +17,7 @@ from matcher.learning.model import RerankerFormatError, load_reranker
 from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
+from matcher.matching.lexical import LexicalStats, search_lexemes
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
@@ -58,7 +59,7 @@ async def score_query(
             conn,
             vector=vector if config.use_dense else None,
             model_id=model_id,
-            lexemes=lexemes if config.use_lexical else [],
+            lexemes=_search_lexemes(lexemes, stats, config),
             exclude_organisation_id=query.organisation_id if config.use_constraints else None,
             limit=CANDIDATE_DOCS,
         )
@@ -74,6 +75,15 @@ async def score_query(
     return score_candidates(
         query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
     )
+
+
+def _search_lexemes(lexemes: list[str], stats: LexicalStats, config: ScoringConfig) -> list[str]:
+    """The lexemes the full-text candidate query uses (the informative ones by default)."""
+    if not config.use_lexical:
+        return []
+    if not config.selective_lexical_candidates:
+        return lexemes
+    return search_lexemes(lexemes, stats, wanted=CANDIDATE_DOCS)
 
 
 def to_suggestions(

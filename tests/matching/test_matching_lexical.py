@@ -106,3 +106,22 @@ def test_compound_matches_find_parts_both_ways() -> None:
     doc_words = ["informatiebeveiligingsbeleid", "phishing", "opgesteld"]
     assert compound_matches(query_words, doc_words) == ["beveiliging", "phishingmails", "beleid"]
     assert compound_matches(["beleid"], ["beleid"]) == []
+
+
+def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
+    from matcher.matching.lexical import LexicalStats, search_lexemes
+
+    stats = LexicalStats(
+        documents=100_000,
+        document_frequency={"bio": 40, "ensia": 7, "beleid": 30_000, "gemeent": 9_000},
+    )
+    # "beleid" and "gemeent" match 30% and 9% of the corpus; "onbekend" matches nothing.
+    assert search_lexemes(["beleid", "bio", "onbekend", "ensia", "gemeent"], stats, wanted=200) == [
+        "ensia",
+        "bio",
+    ]
+    # In a small corpus every lexeme below twice the wanted documents stays.
+    small = LexicalStats(documents=900, document_frequency={"bio": 40, "beleid": 300})
+    assert search_lexemes(["beleid", "bio"], small, wanted=200) == ["bio", "beleid"]
+    many = LexicalStats(documents=10, document_frequency={f"w{i:02d}": 1 for i in range(30)})
+    assert len(search_lexemes(list(many.document_frequency), many, wanted=5)) == 16
