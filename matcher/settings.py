@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
     embed_max_attempts: int = Field(default=6, ge=1)
+    embed_lease_seconds: int = Field(
+        default=300, ge=1, description="A claimed text returns to the queue after this long."
+    )
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
     log_level: str = "INFO"

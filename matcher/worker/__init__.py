@@ -27,6 +27,7 @@ class Worker:
             embedder,
             batch_size=settings.embed_batch_size,
             max_attempts=settings.embed_max_attempts,
+            lease_seconds=settings.embed_lease_seconds,
             on_challenges=on_challenges,
         )
 

@@ -24,6 +24,7 @@ class EmbeddingWorker:
         *,
         batch_size: int,
         max_attempts: int,
+        lease_seconds: int = 300,
         on_challenges: ChallengeHook | None = None,
         interval: float = 5.0,
     ) -> None:
@@ -31,6 +32,7 @@ class EmbeddingWorker:
         self._embedder = embedder
         self._batch_size = batch_size
         self._max_attempts = max_attempts
+        self._lease_seconds = lease_seconds
         self._on_challenges = on_challenges
         self._interval = interval
         self._wake = asyncio.Event()
@@ -63,6 +65,7 @@ class EmbeddingWorker:
                     self._embedder,
                     batch_size=self._batch_size,
                     max_attempts=self._max_attempts,
+                    lease_seconds=self._lease_seconds,
                     on_challenges=self._on_challenges,
                 )
             except asyncio.CancelledError:
