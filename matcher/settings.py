@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     embed_lease_seconds: int = Field(
         default=300, ge=1, description="A claimed text returns to the queue after this long."
     )
+    job_time_zone: str = Field(
+        default="Europe/Amsterdam", description="Time zone the job schedules are read in."
+    )
+    # Cron expressions (minute hour day month weekday); empty switches a schedule off. Only
+    # jobs the worker has a function for are scheduled.
+    schedule_member_digest: str = "0 7 * * 1"
+    schedule_manager_digest: str = "30 7 * * 1"
+    schedule_introduction_reminders: str = "0 9 * * *"
+    schedule_reranker_training: str = "15 3 * * *"
+    schedule_assignment_round: str = "0 23 * * 0"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
     log_level: str = "INFO"

@@ -83,7 +83,7 @@ async def run_worker_until_stopped(
     settings: Settings, database_url: str, *, ready: Callable[[str], None] | None = None
 ) -> None:
     """The `matcher worker` process: its own pool and embedder, running until cancelled."""
-    pool = await create_pool(database_url, max_size=4)
+    pool = await create_pool(database_url, max_size=6)
     try:
         embedder = build_embedder(settings)
         async with running_worker(pool, embedder, settings):

@@ -8,6 +8,7 @@ from embeddings.base import Embedder
 from matcher.settings import Settings
 from matcher.usecases.embedding import ChallengeHook
 from matcher.worker.embedding import EmbeddingWorker
+from matcher.worker.jobs import JobRunner
 
 
 class Worker:
@@ -30,11 +31,14 @@ class Worker:
             lease_seconds=settings.embed_lease_seconds,
             on_challenges=on_challenges,
         )
+        self.jobs = JobRunner(pool, settings) if jobs else None
 
     async def start(self) -> None:
         """Start every loop in the background of the current event loop."""
         self.embedding.start()
         self.embedding.wake()
+        if self.jobs is not None:
+            await self.jobs.start()
 
     def wake(self) -> None:
         """Something was written: look for embedding work now."""
@@ -42,4 +46,6 @@ class Worker:
 
     async def stop(self) -> None:
         """Stop every loop (work in flight is retried by the next worker)."""
+        if self.jobs is not None:
+            await self.jobs.stop()
         await self.embedding.stop()
