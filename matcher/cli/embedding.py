@@ -15,11 +15,16 @@ from matcher.settings import Settings
 
 async def embed_with_progress(current: Settings, database_url: str, embedder: Embedder) -> int:
     """Embed everything pending with a progress bar; returns how many texts got a vector."""
-    from matcher.usecases.embedding import embed_pending, pending_counts
+    from matcher.usecases.embedding import embed_pending, pending_counts, propose_due
 
     pool = await wiring.create_pool(database_url, max_size=4)
+    hook = wiring.proposal_hook(embedder, current)
     try:
         counts = await pending_counts(pool, embedder.model_id, current.embed_max_attempts)
+        if counts["pending"] == 0:
+            err.print("embeddings: nothing to do (all texts have vectors from this model)")
+            await propose_due(pool, hook)  # proposals a crash left due
+            return 0
         with Progress(
             TextColumn("embedding"),
             BarColumn(),
@@ -33,11 +38,10 @@ async def embed_with_progress(current: Settings, database_url: str, embedder: Em
                 embedder,
                 batch_size=current.embed_batch_size,
                 max_attempts=current.embed_max_attempts,
-                on_challenges=wiring.proposal_hook(embedder, current),
+                lease_seconds=current.embed_lease_seconds,
+                on_challenges=hook,
                 progress=lambda n: progress.advance(task, n),
             )
-        if counts["pending"] == 0:
-            err.print("embeddings: nothing to do (all texts have vectors from this model)")
         if report.failed:
             err.print(f"[yellow]{report.failed} texts failed; they are retried later[/yellow]")
         return report.embedded
