@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,6 +50,33 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     log_level: str = "INFO"
     log_json: bool = False
+
+    @field_validator("job_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator(
+        "schedule_member_digest",
+        "schedule_manager_digest",
+        "schedule_introduction_reminders",
+        "schedule_reranker_training",
+        "schedule_assignment_round",
+    )
+    @classmethod
+    def _cron_or_empty(cls, value: str) -> str:
+        from croniter import croniter
+
+        value = value.strip()
+        if value and not croniter.is_valid(value):
+            raise ValueError(f"not a cron expression (minute hour day month weekday): {value!r}")
+        return value
 
     @property
     def embedded_database_dir(self) -> Path:

@@ -200,3 +200,13 @@ async def test_migration_0003_may_run_again_and_reverts(conn: asyncpg.Connection
     for table in ("pgqueuer", "pgqueuer_log", "job_schedule"):
         assert await conn.fetchval("SELECT to_regclass($1)", table) is None
     assert await migrations.upgrade(conn) == [3]
+
+
+def test_settings_refuse_a_bad_schedule_or_time_zone() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="not a cron expression"):
+        Settings(schedule_reranker_training="elke nacht")
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        Settings(job_time_zone="Europe/Leeuwarden")
+    assert Settings(schedule_member_digest=" ").schedule_member_digest == ""
