@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
-from matcher.logging import get_logger
 from matcher.matching.capacity import (
     available_hours,
     challenge_window,
@@ -25,8 +24,6 @@ from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, Tra
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
-
-log = get_logger(__name__)
 
 MATCH_STATES = (
     "proposed",
