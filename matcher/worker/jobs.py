@@ -96,13 +96,16 @@ class JobRunner:
 
         async def handle(raw: Job) -> None:
             run = JobRun.from_payload(int(raw.id), job.name, raw.payload)
+            # Only a scheduled run is noted on its schedule (for /health).
+            scheduled = run.scheduled_for is not None
             try:
                 await job.run(pool, run)
             except Exception:
-                if raw.attempts >= max_attempts:  # the executor gives up now
+                if scheduled and raw.attempts >= max_attempts:  # the executor gives up now
                     await record_job_finished(pool, run.job_id, ok=False)
                 raise
-            await record_job_finished(pool, run.job_id, ok=True)
+            if scheduled:
+                await record_job_finished(pool, run.job_id, ok=True)
 
         def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
             return DatabaseRetryEntrypointExecutor(parameters=params, max_attempts=max_attempts)
@@ -135,7 +138,7 @@ class JobRunner:
     async def _queue(self) -> None:
         while not self._stop.is_set():
             try:
-                await self._pgq.qm.run(dequeue_timeout=timedelta(seconds=5))
+                await self._pgq.qm.run(dequeue_timeout=timedelta(seconds=5), batch_size=50)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database went away; try again later
