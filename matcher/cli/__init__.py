@@ -1,0 +1,23 @@
+"""The `matcher` command: serve, worker, database, demo data, keys, re-index, suggest, eval, train."""
+
+from __future__ import annotations
+
+import typer
+
+from matcher.cli import database, demo, embedding, evaluation, keys, serve, suggest, train
+
+app = typer.Typer(help="Member matchmaking and capacity sharing.", no_args_is_help=True)
+app.add_typer(database.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.add_typer(keys.app, name="keys")
+app.command("serve")(serve.serve)
+app.command("worker")(serve.worker)
+app.command("reindex")(embedding.reindex)
+app.command("suggest")(suggest.suggest)
+app.command("eval")(evaluation.eval_command)
+app.command("train")(train.train_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
