@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     schedule_introduction_reminders: str = "0 9 * * *"
     schedule_reranker_training: str = "15 3 * * *"
     schedule_assignment_round: str = "0 23 * * 0"
+    schedule_lexeme_fold: str = "*/10 * * * *"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
     log_level: str = "INFO"
@@ -68,6 +69,7 @@ class Settings(BaseSettings):
         "schedule_introduction_reminders",
         "schedule_reranker_training",
         "schedule_assignment_round",
+        "schedule_lexeme_fold",
     )
     @classmethod
     def _cron_or_empty(cls, value: str) -> str:

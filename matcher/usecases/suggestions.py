@@ -23,6 +23,7 @@ from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal,
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
+from matcher.usecases.jobs import JobRun
 from matcher.usecases.members import require_own_challenge
 
 log = get_logger(__name__)
@@ -265,3 +266,10 @@ async def suggest_for_text(
     return await suggest_for_query(
         conn, query, vectors[0], model_id=embedder.model_id, today=today, options=options
     )
+
+
+async def run_lexeme_fold_job(pool: asyncpg.Pool, run: JobRun) -> None:
+    """Fold pending document-frequency changes into the base counts (reads are exact anyway)."""
+    async with pool.acquire() as conn:
+        folded = await candidate_store.fold_lexeme_frequencies(conn)
+    log.info("document frequencies folded", job_id=run.job_id, changes=folded)

@@ -28,6 +28,7 @@ from matcher.usecases.jobs import (
     record_job_finished,
     sync_schedules,
 )
+from matcher.usecases.suggestions import run_lexeme_fold_job
 from matcher.usecases.training import run_training_job
 
 log = get_logger(__name__)
@@ -46,6 +47,7 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("reranker_training", run_training_job, "schedule_reranker_training"),
+    JobSpec("lexeme_fold", run_lexeme_fold_job, "schedule_lexeme_fold"),
     # The lead wires the others as their use-cases land, e.g.:
     # JobSpec("member_digest", run_member_digest, "schedule_member_digest"),
 )

@@ -37,11 +37,19 @@ def test_schedules_follow_amsterdam_wall_clock_across_daylight_saving() -> None:
 
 
 def test_only_jobs_with_a_function_get_a_schedule() -> None:
+    async def nothing(pool: asyncpg.Pool, run: JobRun) -> None:
+        return None
+
+    jobs = (
+        JobSpec("reranker_training", nothing, "schedule_reranker_training"),
+        JobSpec("queued_only", nothing, None),
+    )
     settings = Settings(schedule_reranker_training="0 4 * * *", schedule_member_digest="0 7 * * 1")
-    names = [s.name for s in schedules_for(JOBS, settings)]
-    assert names == ["reranker_training"]
-    off = Settings(schedule_reranker_training="")
-    assert schedules_for(JOBS, off) == []
+    assert [s.name for s in schedules_for(jobs, settings)] == ["reranker_training"]
+    assert schedules_for(jobs, Settings(schedule_reranker_training="")) == []
+    # Every registered job with a schedule setting is scheduled by default.
+    registered = {j.name for j in JOBS if j.schedule_setting is not None}
+    assert {s.name for s in schedules_for(JOBS, Settings())} == registered
 
 
 async def _jobs(pool: asyncpg.Pool, entrypoint: str) -> list[asyncpg.Record]:
@@ -162,7 +170,7 @@ async def test_health_reports_schedules_and_jobs(api: Api) -> None:
     r = await api.client.get("/health")
     worker = r.json()["worker"]
     assert worker["jobs"] == {"queued": 1, "running": 0, "failed": 0}
-    (training,) = worker["schedules"]
+    (training,) = [s for s in worker["schedules"] if s["name"] == "reranker_training"]
     assert training["name"] == "reranker_training"
     assert training["last_run_at"] is None and training["last_state"] is None
     assert training["time_zone"] == AMS
@@ -196,10 +204,11 @@ async def test_migration_0003_may_run_again_and_reverts(conn: asyncpg.Connection
 
     (jobs,) = [m for m in migrations.available_migrations() if m.version == 3]
     await conn.execute(jobs.up)  # every statement is idempotent
-    await migrations.downgrade(conn, target=2)
+    reverted = await migrations.downgrade(conn, target=2)
+    assert 3 in reverted
     for table in ("pgqueuer", "pgqueuer_log", "job_schedule"):
         assert await conn.fetchval("SELECT to_regclass($1)", table) is None
-    assert await migrations.upgrade(conn) == [3]
+    assert await migrations.upgrade(conn) == sorted(reverted)
 
 
 def test_settings_refuse_a_bad_schedule_or_time_zone() -> None:
