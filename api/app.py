@@ -19,6 +19,7 @@ from matcher import db
 from matcher.logging import configure_logging, get_logger
 from matcher.settings import Settings, get_settings
 from matcher.usecases.embedding import ChallengeHook, EmbeddingWorker
+from matcher.usecases.mail_runtime import start_mail
 from matcher.usecases.matches import make_proposal_hook
 
 log = get_logger(__name__)
@@ -75,9 +76,11 @@ def create_app(
             worker.start()
             worker.wake()
             app.state.worker = worker
+        app.state.mail = await start_mail(app.state.pool, settings)
         try:
             yield
         finally:
+            await app.state.mail.stop()
             warm.cancel()
             if app.state.worker is not None:
                 await app.state.worker.stop()
