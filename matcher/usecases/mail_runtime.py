@@ -57,6 +57,9 @@ async def start_mail(
     `deliver` defaults to settings.embed_in_process: the API process runs background work
     itself unless a separate worker does.
     """
+    if not (deliver if deliver is not None else settings.embed_in_process):
+        # A separate worker delivers (and starts its own loopback server when it needs one).
+        return MailRuntime(smtp_url=_configured(settings))
     loopback: LoopbackSmtp | None = None
     if settings.smtp_url is not None:
         url = settings.smtp_url.get_secret_value()
@@ -64,18 +67,21 @@ async def start_mail(
         loopback = await asyncio.to_thread(start_loopback_smtp, settings.mail_dir.resolve())
         url = loopback.url
     runtime = MailRuntime(smtp_url=url, loopback=loopback)
-    if deliver if deliver is not None else settings.embed_in_process:
-        runtime.task = asyncio.create_task(
-            run_delivery_loop(
-                pool,
-                make_mailer(settings, url),
-                runtime.stop_event,
-                wake=runtime.wake_event,
-                policy=DeliveryPolicy.from_settings(settings),
-                settings=settings,
-            )
+    runtime.task = asyncio.create_task(
+        run_delivery_loop(
+            pool,
+            make_mailer(settings, url),
+            runtime.stop_event,
+            wake=runtime.wake_event,
+            policy=DeliveryPolicy.from_settings(settings),
+            settings=settings,
         )
+    )
     return runtime
+
+
+def _configured(settings: Settings) -> str:
+    return settings.smtp_url.get_secret_value() if settings.smtp_url is not None else ""
 
 
 @contextlib.asynccontextmanager
