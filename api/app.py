@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import challenges, health, mail_links, matches, organisations, people, review_mail
+from api.routers import (
+    challenges,
+    health,
+    inbox,
+    mail_links,
+    matches,
+    organisations,
+    people,
+    review_mail,
+)
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -97,6 +106,7 @@ def create_app(
     app.include_router(organisations.router)
     app.include_router(people.router)
     app.include_router(challenges.router)
+    app.include_router(inbox.router)
     app.include_router(matches.router)
     app.include_router(review_pages.router)
     app.include_router(mail_links.router)

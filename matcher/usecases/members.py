@@ -278,8 +278,14 @@ async def list_challenges(
     status: str | None,
     kind: str | None,
     organisation_id: int | None,
+    since: datetime | None = None,
+    sort: str = "-created",
 ) -> Page[Challenge]:
-    """Challenges the caller may see."""
+    """Challenges the caller may see, created or changed since `since`, in `sort` order."""
+    if sort not in challenge_store.CHALLENGE_SORTS:
+        raise InvalidInput(
+            f"sort must be one of {', '.join(challenge_store.CHALLENGE_SORTS)}", field="sort"
+        )
     return await challenge_store.list_challenges(
         conn,
         visible_to_organisation=_scope(principal),
@@ -288,6 +294,8 @@ async def list_challenges(
         status=status,
         kind=kind,
         organisation_id=organisation_id,
+        since=since,
+        sort=sort,
     )
 
 
