@@ -27,6 +27,9 @@ async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
             worker = getattr(request.app.state, "worker", None)
             if worker is not None:
                 worker.wake()
+            mail = getattr(request.app.state, "mail", None)
+            if mail is not None:
+                mail.wake()  # committed mail (an introduction, an answer) goes out now
 
 
 Conn = Annotated[asyncpg.Connection, Depends(get_conn)]

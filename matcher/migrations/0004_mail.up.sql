@@ -13,7 +13,8 @@ CREATE TABLE outbox_message (
     subject text NOT NULL,
     body_text text NOT NULL,
     body_html text NOT NULL,
-    match_id bigint REFERENCES match (id) ON DELETE SET NULL,
+    -- Mail about a match goes with it (a person erased takes their introductions along).
+    match_id bigint REFERENCES match (id) ON DELETE CASCADE,
     period text,
     state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
     attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
