@@ -15,6 +15,8 @@ CREATE TABLE outbox_message (
     body_html text NOT NULL,
     -- Mail about a match goes with it (a person erased takes their introductions along).
     match_id bigint REFERENCES match (id) ON DELETE CASCADE,
+    -- People the message names (digests): erasing a person erases these messages too.
+    person_ids bigint[] NOT NULL DEFAULT '{}',
     period text,
     state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
     attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
@@ -28,6 +30,7 @@ CREATE TABLE outbox_message (
 CREATE INDEX outbox_message_due_idx ON outbox_message (next_attempt_at) WHERE state IN ('queued', 'sending');
 CREATE INDEX outbox_message_created_idx ON outbox_message (created_at DESC, id DESC);
 CREATE INDEX outbox_message_match_idx ON outbox_message (match_id) WHERE match_id IS NOT NULL;
+CREATE INDEX outbox_message_person_idx ON outbox_message USING gin (person_ids);
 CREATE INDEX outbox_message_recipient_idx ON outbox_message (lower(recipient));
 
 -- Per address: the language of its mail, whether a person wants the member digest,

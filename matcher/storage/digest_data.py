@@ -76,6 +76,7 @@ class CrossSectorLink:
     challenge_title: str
     asker_name: str
     asker_sector: str
+    person_id: int
     person_name: str
     helper_name: str
     helper_sector: str
@@ -198,7 +199,7 @@ async def cross_sector_links(
     rows = await conn.fetch(
         """
         SELECT DISTINCT ON (m.id) c.title AS challenge_title, co.name AS asker_name,
-               cs.name AS asker_sector, p.name AS person_name, po.name AS helper_name,
+               cs.name AS asker_sector, p.id AS person_id, p.name AS person_name, po.name AS helper_name,
                ps.name AS helper_sector
         FROM match_transition t
         JOIN match m ON m.id = t.match_id

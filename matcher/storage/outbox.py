@@ -28,6 +28,7 @@ class NewMessage:
     body_html: str
     match_id: int | None = None
     period: str | None = None
+    person_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,11 @@ async def enqueue(conn: asyncpg.Connection, messages: Sequence[NewMessage]) -> i
         WITH new AS (
             INSERT INTO outbox_message
                 (dedupe_key, kind, recipient, language, subject, body_text, body_html,
-                 match_id, period)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                 $6::text[], $7::text[], $8::bigint[], $9::text[])
+                 match_id, period, person_ids)
+            SELECT k, kd, r, l, s, t, h, m, p, string_to_array(ps, ',')::bigint[]
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                        $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[])
+                AS x(k, kd, r, l, s, t, h, m, p, ps)
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING 1
         )
@@ -99,6 +102,7 @@ async def enqueue(conn: asyncpg.Connection, messages: Sequence[NewMessage]) -> i
         [m.body_html for m in messages],
         [m.match_id for m in messages],
         [m.period for m in messages],
+        [",".join(str(i) for i in sorted(set(m.person_ids))) for m in messages],
     )
     return int(inserted)
 
@@ -298,6 +302,19 @@ async def is_unsubscribed(conn: asyncpg.Connection, email: str) -> bool:
         "SELECT unsubscribed_at IS NOT NULL FROM mail_preference WHERE email = $1", email.lower()
     )
     return bool(value)
+
+
+async def erase_person(conn: asyncpg.Connection, person_id: int, email: str) -> int:
+    """Forget a person: messages to their address or naming them, and their preferences."""
+    if email:
+        await conn.execute("DELETE FROM mail_preference WHERE email = $1", email.lower())
+    status = await conn.execute(
+        "DELETE FROM outbox_message WHERE ($1 <> '' AND lower(recipient) = $1) "
+        "OR person_ids @> ARRAY[$2::bigint]",
+        email.lower(),
+        person_id,
+    )
+    return int(status.split()[-1])
 
 
 async def signing_secret(conn: asyncpg.Connection) -> bytes:

@@ -52,9 +52,12 @@ async def manager_context(
     month_start, month_end = _month(today)
     sectors = await digest_data.hours_by_sector(conn, month_start=month_start, month_end=month_end)
     reasons = await digest_data.rejection_reasons(conn, since=week.starts_at, until=week.ends_at)
+    overdue = await overdue_introductions(conn, today)
+    links = await digest_data.cross_sector_links(conn, since=week.starts_at, until=week.ends_at)
     return {
         "week": week.label,
         "unmatched": await match_store.unmatched_challenges(conn),
+        "person_ids": [i.person_id for i, _ in overdue] + [link.person_id for link in links],
         "overdue": [
             {
                 "person_name": i.person_name,
@@ -63,13 +66,11 @@ async def manager_context(
                 "introduced_on": i.introduced_at.date(),
                 "working_days": age,
             }
-            for i, age in await overdue_introductions(conn, today)
+            for i, age in overdue
         ],
         "sectors": [s for s in sectors if s.offered or s.reserved or s.spent],
         "month": month_start,
-        "links": await digest_data.cross_sector_links(
-            conn, since=week.starts_at, until=week.ends_at
-        ),
+        "links": links,
         "reasons": [(REASON_LABELS.get(k, k), n) for k, n in reasons.items()],
     }
 
@@ -121,6 +122,7 @@ async def run_manager_digest(
         body_text=text,
         body_html=html,
         period=week.label,
+        person_ids=tuple(context["person_ids"]),
     )
     await write_messages(pool, [message], dry_run=dry_run, run=run)
     return run

@@ -225,6 +225,7 @@ async def run_member_digest(
                 body_text=text,
                 body_html=html,
                 period=week.label,
+                person_ids=tuple([f.person_id for f in r.fits] + [w.person_id for w in r.waiting]),
             )
             for r, ctx, (html, text) in zip(chunk, contexts, bodies, strict=True)
         ]

@@ -20,6 +20,7 @@ from matcher.records import (
 )
 from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
+from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
 
@@ -182,8 +183,9 @@ async def update_person(
 
 async def delete_person(conn: asyncpg.Connection, principal: Principal, person_id: int) -> None:
     """Erase a person (AVG/GDPR): profile, documents, vectors, matches and reservations."""
-    await get_person(conn, principal, person_id)
+    person = await get_person(conn, principal, person_id)
     await people_store.delete_person(conn, person_id)
+    await outbox_store.erase_person(conn, person_id, person.email)  # mail to or naming them
 
 
 async def export_person(

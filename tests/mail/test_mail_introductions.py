@@ -6,7 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 from matcher.mailer.smtp import SmtpMailer
+from matcher.storage import outbox as outbox_store
+from matcher.usecases.digest_common import current_week
 from matcher.usecases.mail_delivery import deliver_pending
+from matcher.usecases.member_digest import run_member_digest
 from tests.mail.conftest import Net, SmtpServer, html_of, text_of
 
 
@@ -95,3 +98,34 @@ async def test_api_accept_also_mails_the_asker_and_introduce_twice_mails_once(
     assert len(smtp.recorder.messages) == 3
     assert await deliver_pending(net.api.pool, _mailer(smtp)) is not None
     assert len(smtp.recorder.messages) == 3
+
+
+async def test_erasing_a_person_erases_mail_to_and_about_them(net: Net, smtp: SmtpServer) -> None:
+    _, person = await _introduced(net)
+    async with net.api.pool.acquire() as conn:
+        await outbox_store.set_preference(
+            conn,
+            "anna.de.vries@people.example",
+            language="en",
+            digest_opt_in=True,
+            unsubscribed=False,
+        )
+    # The person's own digest is not about a match: only the address ties it to them.
+    assert (await run_member_digest(net.api.pool, current_week())).queued >= 2
+    await deliver_pending(net.api.pool, _mailer(smtp))
+    async with net.api.pool.acquire() as conn:
+        before = await conn.fetchval(
+            "SELECT count(*) FROM outbox_message WHERE recipient = 'anna.de.vries@people.example'"
+        )
+        assert before == 2  # the introduction and the digest
+    r = await net.client.delete(f"/people/{person}", headers=net.pm)
+    assert r.status_code == 204
+    async with net.api.pool.acquire() as conn:
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM outbox_message WHERE recipient = 'anna.de.vries@people.example' "
+                "OR match_id IS NOT NULL OR body_text LIKE '%Anna de Vries%'"
+            )
+            == 0
+        )
+        assert await conn.fetchval("SELECT count(*) FROM mail_preference") == 0
