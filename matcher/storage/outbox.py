@@ -144,6 +144,21 @@ async def claim_due(
     return sorted((_message(r) for r in rows), key=lambda m: (m.next_attempt_at, m.id))
 
 
+async def renew_claim(
+    conn: asyncpg.Connection, message_id: int, *, attempts: int, lease_seconds: float
+) -> bool:
+    """Extend our claim just before sending; False if it lapsed and another deliverer took it
+    (its claim counted another attempt, so `attempts` no longer matches)."""
+    renewed = await conn.fetchval(
+        "UPDATE outbox_message SET next_attempt_at = now() + make_interval(secs => $3), "
+        "updated_at = now() WHERE id = $1 AND state = 'sending' AND attempts = $2 RETURNING 1",
+        message_id,
+        attempts,
+        lease_seconds,
+    )
+    return renewed is not None
+
+
 async def mark_sent(conn: asyncpg.Connection, message_id: int) -> None:
     """The SMTP server accepted the message."""
     await conn.execute(

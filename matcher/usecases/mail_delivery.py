@@ -115,6 +115,10 @@ async def _send_batch(
     """Send claimed messages in order; False when the server failed temporarily (stop for now)."""
     for position, message in enumerate(claimed):
         async with pool.acquire() as conn:
+            if not await store.renew_claim(
+                conn, message.id, attempts=message.attempts, lease_seconds=policy.lease_seconds
+            ):
+                continue  # our claim lapsed while earlier messages were slow; another has it
             if message.kind in DIGEST_KINDS and await store.is_unsubscribed(
                 conn, message.recipient
             ):

@@ -199,3 +199,22 @@ async def test_server_down_then_refusing_then_accepting_delivers_everything_once
         rows = await conn.fetch("SELECT state, attempts FROM outbox_message")
     assert {r["state"] for r in rows} == {"sent"}
     assert max(r["attempts"] for r in rows) > 1
+
+
+async def test_a_lapsed_claim_is_not_sent_by_its_first_claimer(pool: asyncpg.Pool) -> None:
+    from matcher.storage import outbox as store
+
+    await _seed_digests(pool)
+    async with pool.acquire() as conn:
+        slow = await store.claim_due(conn, limit=1, lease_seconds=0.01)
+        await asyncio.sleep(0.05)
+        taken = await store.claim_due(conn, limit=100, lease_seconds=60)
+        fast = [m for m in taken if m.id == slow[0].id]  # the claim lapsed and was taken
+        assert len(fast) == 1 and fast[0].attempts == slow[0].attempts + 1
+        # The first claimer, back from a slow send of something else, must not send it.
+        assert not await store.renew_claim(
+            conn, slow[0].id, attempts=slow[0].attempts, lease_seconds=60
+        )
+        assert await store.renew_claim(
+            conn, fast[0].id, attempts=fast[0].attempts, lease_seconds=60
+        )
