@@ -221,6 +221,7 @@ async def export_person(
             for d in person.documents
         ],
         "matches": await people_store.person_matches(conn, person_id),
+        "mail": await outbox_store.person_mail(conn, person_id, person.email),
     }
 
 

@@ -100,7 +100,9 @@ async def test_api_accept_also_mails_the_asker_and_introduce_twice_mails_once(
     assert len(smtp.recorder.messages) == 3
 
 
-async def test_erasing_a_person_erases_mail_to_and_about_them(net: Net, smtp: SmtpServer) -> None:
+async def test_export_shows_and_erasure_removes_mail_to_and_about_a_person(
+    net: Net, smtp: SmtpServer
+) -> None:
     _, person = await _introduced(net)
     async with net.api.pool.acquire() as conn:
         await outbox_store.set_preference(
@@ -118,6 +120,14 @@ async def test_erasing_a_person_erases_mail_to_and_about_them(net: Net, smtp: Sm
             "SELECT count(*) FROM outbox_message WHERE recipient = 'anna.de.vries@people.example'"
         )
         assert before == 2  # the introduction and the digest
+    export = await net.client.get(f"/people/{person}/export", headers=net.pm)
+    assert export.status_code == 200
+    mail = export.json()["mail"]
+    assert {m["kind"] for m in mail} >= {"introduction_helper", "member_digest"}
+    # The digest to her organisation names her: listed, but not another address's text.
+    others = [m for m in mail if not m["to_this_person"]]
+    assert others and all(m["recipient"] is None and m["text"] is None for m in others)
+    assert "info@" not in export.text and "voorkeuren" not in str(others)
     r = await net.client.delete(f"/people/{person}", headers=net.pm)
     assert r.status_code == 204
     async with net.api.pool.acquire() as conn:
