@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import challenges, health, matches, organisations, people
+from api.routers import (
+    challenges,
+    health,
+    inbox,
+    mail_links,
+    matches,
+    organisations,
+    people,
+    review_mail,
+)
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -58,6 +67,8 @@ def create_app(
             )
             await worker.start()
             app.state.worker = worker
+        # Mail goes out from the worker (in this process or a separate `matcher worker`).
+        app.state.mail = app.state.worker.mail if app.state.worker is not None else None
         try:
             yield
         finally:
@@ -77,8 +88,11 @@ def create_app(
     app.include_router(organisations.router)
     app.include_router(people.router)
     app.include_router(challenges.router)
+    app.include_router(inbox.router)
     app.include_router(matches.router)
     app.include_router(review_pages.router)
+    app.include_router(mail_links.router)
+    app.include_router(review_mail.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

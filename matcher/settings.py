@@ -51,6 +51,22 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     log_level: str = "INFO"
     log_json: bool = False
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465; "
+        "unset starts a loopback SMTP server that stores .eml files under data_dir/mail.",
+    )
+    mail_from: str = Field(default="programmabureau@noord-matcher.invalid")
+    mail_from_name: str = Field(default="Programmabureau ledennetwerk Noord")
+    manager_email: str = Field(default="programmamanager@noord-matcher.invalid")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of links in mail."
+    )
+    mail_max_attempts: int = Field(default=8, ge=1, le=100)
+    mail_retry_seconds: float = Field(default=30.0, gt=0, description="First retry delay.")
+    mail_lease_seconds: float = Field(
+        default=300.0, gt=0, description="How long a claimed message waits for its sender."
+    )
 
     @field_validator("job_time_zone")
     @classmethod
@@ -84,6 +100,11 @@ class Settings(BaseSettings):
     def embedded_database_dir(self) -> Path:
         """Where the embedded PostgreSQL keeps its data."""
         return self.data_dir / "pg"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the loopback SMTP server stores the messages it accepted."""
+        return self.data_dir / "mail"
 
     @property
     def embedding_cache_path(self) -> Path:

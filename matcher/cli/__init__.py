@@ -1,15 +1,17 @@
-"""The `matcher` command: serve, worker, database, demo data, keys, re-index, suggest, eval, train."""
+"""The `matcher` command: serve, worker, database, demo, keys, mail, digest, re-index, suggest, eval, train."""
 
 from __future__ import annotations
 
 import typer
 
-from matcher.cli import database, demo, embedding, evaluation, keys, serve, suggest, train
+from matcher.cli import database, demo, embedding, evaluation, keys, mail, serve, suggest, train
 
 app = typer.Typer(help="Member matchmaking and capacity sharing.", no_args_is_help=True)
 app.add_typer(database.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(keys.app, name="keys")
+app.add_typer(mail.mail_app, name="mail")
+app.command("digest")(mail.digest_command)
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
 app.command("reindex")(embedding.reindex)

@@ -21,6 +21,7 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
 from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
+from matcher.usecases import introduction_mail
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
@@ -619,6 +620,7 @@ async def introduce_match(
     if text is None:
         text = default_introduction_text(await _one_view(conn, principal, match_id))
     await _move(conn, principal, match, target, introduction_text=text)
+    await introduction_mail.enqueue_introduction_mails(conn, match_id)
     return await _one_view(conn, principal, match_id)
 
 
@@ -632,6 +634,7 @@ async def _answer(
     if target == "declined":
         await store.release_hours(conn, match.id)
     await _move(conn, principal, match, target, note=note)
+    await introduction_mail.enqueue_answer_mail(conn, match_id, target)
     return await _one_view(conn, principal, match_id)
 
 

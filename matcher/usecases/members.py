@@ -20,6 +20,7 @@ from matcher.records import (
 )
 from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
+from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
 
@@ -182,8 +183,9 @@ async def update_person(
 
 async def delete_person(conn: asyncpg.Connection, principal: Principal, person_id: int) -> None:
     """Erase a person (AVG/GDPR): profile, documents, vectors, matches and reservations."""
-    await get_person(conn, principal, person_id)
+    person = await get_person(conn, principal, person_id)
     await people_store.delete_person(conn, person_id)
+    await outbox_store.erase_person(conn, person_id, person.email)  # mail to or naming them
 
 
 async def export_person(
@@ -219,6 +221,7 @@ async def export_person(
             for d in person.documents
         ],
         "matches": await people_store.person_matches(conn, person_id),
+        "mail": await outbox_store.person_mail(conn, person_id, person.email),
     }
 
 
@@ -278,8 +281,14 @@ async def list_challenges(
     status: str | None,
     kind: str | None,
     organisation_id: int | None,
+    since: datetime | None = None,
+    sort: str = "-created",
 ) -> Page[Challenge]:
-    """Challenges the caller may see."""
+    """Challenges the caller may see, created or changed since `since`, in `sort` order."""
+    if sort not in challenge_store.CHALLENGE_SORTS:
+        raise InvalidInput(
+            f"sort must be one of {', '.join(challenge_store.CHALLENGE_SORTS)}", field="sort"
+        )
     return await challenge_store.list_challenges(
         conn,
         visible_to_organisation=_scope(principal),
@@ -288,6 +297,8 @@ async def list_challenges(
         status=status,
         kind=kind,
         organisation_id=organisation_id,
+        since=since,
+        sort=sort,
     )
 
 
