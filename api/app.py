@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.hardening import harden
 from api.routers import challenges, health, matches, organisations, people
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
@@ -53,7 +54,7 @@ def create_app(
             else await asyncio.to_thread(db.database_url, settings)
         )
         app.state.settings = settings
-        app.state.pool = await db.create_pool(url)
+        app.state.pool = await db.create_pool(url, **db.pool_timeouts(settings))
         app.state.embedder = embedder or build_embedder(settings)
         app.state.model_ready = False
         app.state.worker = None
@@ -90,6 +91,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    harden(app, settings)
     app.include_router(health.router)
     app.include_router(organisations.router)
     app.include_router(people.router)

@@ -54,13 +54,44 @@ async def connect(url: str) -> asyncpg.Connection:
 
 
 async def create_pool(
-    url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    connect_timeout: float | None = None,
+    command_timeout: float | None = None,
+    statement_timeout: float | None = None,
+    **kwargs: Any,
 ) -> asyncpg.Pool:
-    """A pool whose connections know the vector type."""
+    """A pool whose connections know the vector type, optionally with time limits.
+
+    connect_timeout bounds opening a connection, command_timeout how long the client waits for
+    a statement (a frozen server), statement_timeout how long the server lets one run.
+    """
+    if connect_timeout is not None:
+        kwargs["timeout"] = connect_timeout
+    if statement_timeout is not None:
+        server_settings = dict(kwargs.pop("server_settings", None) or {})
+        server_settings["statement_timeout"] = str(int(statement_timeout * 1000))
+        kwargs["server_settings"] = server_settings
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection, **kwargs
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        command_timeout=command_timeout,
+        **kwargs,
     )
     return pool
+
+
+def pool_timeouts(settings: Settings) -> dict[str, float]:
+    """The service's time limits for create_pool, from the settings."""
+    return {
+        "connect_timeout": settings.db_connect_timeout,
+        "command_timeout": settings.db_command_timeout,
+        "statement_timeout": settings.db_statement_timeout,
+    }
 
 
 _DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -18,8 +20,10 @@ async def health(request: Request) -> JSONResponse:
     database = "ok"
     counts = {"pending": 0, "failed": 0}
     try:
-        counts = await pending_counts(
-            state.pool, state.embedder.model_id, state.settings.embed_max_attempts
+        # A stopped or frozen database must not hold the probe: answer within the limit.
+        counts = await asyncio.wait_for(
+            pending_counts(state.pool, state.embedder.model_id, state.settings.embed_max_attempts),
+            timeout=state.settings.health_timeout,
         )
     except Exception as exc:  # report, do not crash the probe
         database = f"unavailable: {type(exc).__name__}"

@@ -1,0 +1,15 @@
+"""What the service adds around every route: body guard, retries, headers, 503/429 problems."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.availability import install_availability_handlers
+from api.middleware import install_middleware
+from matcher.settings import Settings
+
+
+def harden(app: FastAPI, settings: Settings) -> None:
+    """Install the middleware and the availability handlers (after the error handlers)."""
+    install_availability_handlers(app)
+    install_middleware(app, max_body_bytes=settings.max_body_bytes)
