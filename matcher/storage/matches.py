@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.storage.people import lock_people
 
 # The states in which a match counts as a made connection (network overview, unmatched list).
 CONNECTED_STATES = ("approved", "introduced", "accepted", "completed")
@@ -252,6 +253,18 @@ async def get_match(conn: asyncpg.Connection, match_id: int) -> MatchRecord:
     return _match(row)
 
 
+async def lock_match_person(conn: asyncpg.Connection, match_id: int) -> None:
+    """Hold the match's person (FOR KEY SHARE) before the match: erasure's lock order."""
+    await conn.execute(
+        """
+        SELECT p.id FROM person p
+        WHERE p.id = (SELECT person_id FROM match WHERE id = $1)
+        FOR KEY SHARE
+        """,
+        match_id,
+    )
+
+
 async def lock_match(conn: asyncpg.Connection, match_id: int) -> str:
     """Lock a match row for this transaction and return its current state (or NotFound)."""
     state = await conn.fetchval("SELECT state FROM match WHERE id = $1 FOR UPDATE", match_id)
@@ -391,6 +404,9 @@ async def replace_proposals(
     A person still proposed keeps their match (and its id), with fresh score and rank; a new
     person gets a new match whose creation is recorded. Returns the proposals stored.
     """
+    # The people first (see people.lock_people); one erased meanwhile is not proposed.
+    live = await lock_people(conn, [p.person_id for p in proposals])
+    proposals = [p for p in proposals if p.person_id in live]
     keep = [p.person_id for p in proposals]
     await conn.execute(
         """

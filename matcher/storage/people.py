@@ -342,6 +342,22 @@ async def set_conflicts(
             ) from exc
 
 
+async def lock_people(conn: asyncpg.Connection, person_ids: Sequence[int]) -> set[int]:
+    """Hold these people (FOR KEY SHARE, in id order) and return those that still exist.
+
+    The lock order of the service: a person row before their documents and matches. Erasure
+    takes the person first by deleting it; writers of documents and matches take it here
+    first, so the two wait for each other instead of deadlocking.
+    """
+    if not person_ids:
+        return set()
+    rows = await conn.fetch(
+        "SELECT id FROM person WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE",
+        sorted(set(person_ids)),
+    )
+    return {int(r["id"]) for r in rows}
+
+
 async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
     """Erase a person and everything hanging off them (documents, matches, reservations)."""
     status = await conn.execute("DELETE FROM person WHERE id = $1", person_id)

@@ -137,7 +137,7 @@ async def create_person(
 ) -> Person:
     """Add a staff profile with its track record; vectors follow asynchronously."""
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     if org in conflict_organisation_ids:
         raise InvalidInput(
             "a person cannot declare a conflict with their own organisation",
@@ -300,7 +300,7 @@ async def create_challenge(
 ) -> Challenge:
     """Post a challenge; it is stored at once and embedded after."""
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     challenge_id = await challenge_store.insert_challenge(conn, organisation_id=org, fields=fields)
     return await challenge_store.get_challenge(conn, challenge_id)
 
