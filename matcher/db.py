@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import asyncpg
 from pgvector.asyncpg import register_vector
@@ -85,7 +85,15 @@ async def create_pool(
     return pool
 
 
-def pool_timeouts(settings: Settings) -> dict[str, float]:
+class PoolTimeouts(TypedDict):
+    """Time limits for create_pool, in seconds."""
+
+    connect_timeout: float
+    command_timeout: float
+    statement_timeout: float
+
+
+def pool_timeouts(settings: Settings) -> PoolTimeouts:
     """The service's time limits for create_pool, from the settings."""
     return {
         "connect_timeout": settings.db_connect_timeout,

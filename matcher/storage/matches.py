@@ -300,6 +300,12 @@ async def matches_for_challenges(
     return [_match(r) for r in rows]
 
 
+async def matches_for_person(conn: asyncpg.Connection, person_id: int) -> list[MatchRecord]:
+    """Every match of one person, oldest first."""
+    rows = await conn.fetch(_SELECT + " WHERE m.person_id = $1 ORDER BY m.id", person_id)
+    return [_match(r) for r in rows]
+
+
 async def transitions_for(
     conn: asyncpg.Connection, match_ids: Sequence[int]
 ) -> dict[int, list[TransitionRecord]]:

@@ -365,33 +365,6 @@ async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
         raise NotFound(f"person {person_id} does not exist")
 
 
-async def person_matches(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """Matches involving a person, for a data export."""
-    rows = await conn.fetch(
-        """
-        SELECT m.id, m.challenge_id, c.title AS challenge_title, m.state, m.score,
-               m.created_at, m.updated_at, m.hours_spent, m.outcome_rating
-        FROM match m JOIN challenge c ON c.id = m.challenge_id
-        WHERE m.person_id = $1 ORDER BY m.id
-        """,
-        person_id,
-    )
-    return [
-        {
-            "id": r["id"],
-            "challenge_id": r["challenge_id"],
-            "challenge_title": r["challenge_title"],
-            "state": r["state"],
-            "score": r["score"],
-            "created_at": r["created_at"].isoformat(),
-            "updated_at": r["updated_at"].isoformat(),
-            "hours_spent": float(r["hours_spent"]) if r["hours_spent"] is not None else None,
-            "outcome_rating": r["outcome_rating"],
-        }
-        for r in rows
-    ]
-
-
 async def reserved_hours(
     conn: asyncpg.Connection, person_id: int
 ) -> list[tuple[float, date, date]]:
