@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.hardening import harden
-from api.routers import challenges, health, matches, organisations, people
+from api.routers import challenges, health, keys, matches, organisations, people
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -97,6 +97,7 @@ def create_app(
     app.include_router(people.router)
     app.include_router(challenges.router)
     app.include_router(matches.router)
+    app.include_router(keys.router)
     app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

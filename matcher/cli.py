@@ -241,6 +241,89 @@ def keys_create(
     sys.stdout.write(key + "\n")
 
 
+def _key_ref(ref: str) -> int | str:
+    # Prefixes are 12 hex characters; ids are shorter numbers.
+    return int(ref) if ref.isdigit() and len(ref) < 12 else ref
+
+
+def _expiry(days: int | None) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    return None if days is None else datetime.now(UTC) + timedelta(days=days)
+
+
+async def _with_conn(url: str, work: Callable[[Any], Awaitable[T]]) -> T:
+    await _upgrade(url)
+    conn = await db.connect(url)
+    try:
+        async with conn.transaction():
+            return await work(conn)
+    finally:
+        await conn.close()
+
+
+@keys_app.command("list")
+def keys_list(
+    all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys")] = False,
+) -> None:
+    """List keys, tab-separated: id, prefix, role, organisation, label, expiry, last use."""
+    from matcher.usecases.keys import list_keys
+
+    url = _url(_settings())
+    found = _run(lambda: _with_conn(url, lambda c: list_keys(c, None, include_revoked=all_keys)))
+
+    def when(moment: Any) -> str:
+        return moment.strftime("%Y-%m-%dT%H:%M") if moment is not None else "-"
+
+    lines = [("id", "prefix", "role", "org", "label", "expires", "last_used", "revoked")]
+    for k in found:
+        lines.append(
+            (
+                str(k.id),
+                k.key_prefix,
+                k.role.value,
+                str(k.organisation_id or "-"),
+                k.label or "-",
+                when(k.expires_at),
+                when(k.last_used_at),
+                when(k.revoked_at),
+            )
+        )
+    sys.stdout.write("".join("\t".join(line) + "\n" for line in lines))
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="Key id or prefix (the part after nm_)")],
+) -> None:
+    """Revoke a key now; its review-page sessions end with it."""
+    from matcher.usecases.keys import revoke_key
+
+    url = _url(_settings())
+    info = _run(lambda: _with_conn(url, lambda c: revoke_key(c, None, _key_ref(key))))
+    err.print(f"key {info.id} ({info.key_prefix}) revoked")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key: Annotated[str, typer.Argument(help="Key id or prefix (the part after nm_)")],
+    expires_days: Annotated[
+        int | None, typer.Option(min=1, help="The new key expires after this many days")
+    ] = None,
+) -> None:
+    """Replace a key by a new one (same role and organisation); prints the new key alone."""
+    from matcher.usecases.keys import rotate_key
+
+    url = _url(_settings())
+    info, new_key = _run(
+        lambda: _with_conn(
+            url, lambda c: rotate_key(c, None, _key_ref(key), expires_at=_expiry(expires_days))
+        )
+    )
+    err.print(f"key {info.id} ({info.key_prefix}) replaces {key}, which is revoked")
+    sys.stdout.write(new_key + "\n")
+
+
 @app.command()
 def suggest(
     text: Annotated[str, typer.Argument(help="The challenge text")],
