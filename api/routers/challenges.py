@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.convert import challenge_out, suggestion_out
 from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
+from api.ratelimit import throttled
 from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
 from matcher.records import ChallengeKind, ChallengeStatus
 from matcher.usecases import members
@@ -111,7 +112,11 @@ async def delete_challenge(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/challenges/{challenge_id}/suggestions", response_model=SuggestionsOut)
+@router.get(
+    "/challenges/{challenge_id}/suggestions",
+    response_model=SuggestionsOut,
+    dependencies=[throttled("suggestions")],
+)
 async def get_suggestions(
     challenge_id: IdPath,
     conn: Conn,
