@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import tempfile
 from collections.abc import AsyncIterator
@@ -50,7 +51,8 @@ class Relay:
             writer.transport.abort()
         self.writers.clear()
         await self.server.wait_closed()
-        Path(self.dir, SOCKET).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(self.dir, SOCKET))
 
     def freeze(self) -> None:
         """Keep connections open but pass nothing on."""
