@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.hardening import harden
@@ -84,7 +85,8 @@ def create_app(
                 await app.state.worker.stop()
             await app.state.pool.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the fastapi-offline package: /docs needs no CDN.
+    app = FastAPIOffline(
         title="Noord matcher",
         version="0.1.0",
         summary="Member matchmaking and capacity sharing for a regional IT association.",
