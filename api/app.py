@@ -85,8 +85,10 @@ def create_app(
                 await app.state.worker.stop()
             await app.state.pool.close()
 
-    # Swagger UI and ReDoc from the fastapi-offline package: /docs needs no CDN.
+    # Swagger UI from the fastapi-offline package: /docs needs no CDN. No ReDoc: its bundle
+    # fetches a logo from its CDN (tests/browser/test_same_origin.py caught it).
     app = FastAPIOffline(
+        redoc_url=None,
         title="Noord matcher",
         version="0.1.0",
         summary="Member matchmaking and capacity sharing for a regional IT association.",
