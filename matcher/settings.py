@@ -45,9 +45,6 @@ class Settings(BaseSettings):
     db_statement_timeout: float = Field(
         default=25.0, gt=0, description="Seconds the server lets one statement run."
     )
-    db_acquire_timeout: float = Field(
-        default=5.0, gt=0, description="Seconds a request waits for a pooled connection."
-    )
     health_timeout: float = Field(
         default=0.8, gt=0, le=5, description="Seconds /health waits for the database."
     )
