@@ -76,3 +76,15 @@ async def delete_proposals(conn: asyncpg.Connection, match_ids: Sequence[int]) -
     await conn.execute(
         "DELETE FROM match WHERE id = ANY($1::bigint[]) AND state = 'proposed'", list(match_ids)
     )
+
+
+async def lock_match_person(conn: asyncpg.Connection, match_id: int) -> None:
+    """Hold the match's person (FOR KEY SHARE) before the match: erasure's lock order."""
+    await conn.execute(
+        """
+        SELECT p.id FROM person p
+        WHERE p.id = (SELECT person_id FROM match WHERE id = $1)
+        FOR KEY SHARE
+        """,
+        match_id,
+    )

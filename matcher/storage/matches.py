@@ -253,18 +253,6 @@ async def get_match(conn: asyncpg.Connection, match_id: int) -> MatchRecord:
     return _match(row)
 
 
-async def lock_match_person(conn: asyncpg.Connection, match_id: int) -> None:
-    """Hold the match's person (FOR KEY SHARE) before the match: erasure's lock order."""
-    await conn.execute(
-        """
-        SELECT p.id FROM person p
-        WHERE p.id = (SELECT person_id FROM match WHERE id = $1)
-        FOR KEY SHARE
-        """,
-        match_id,
-    )
-
-
 async def lock_match(conn: asyncpg.Connection, match_id: int) -> str:
     """Lock a match row for this transaction and return its current state (or NotFound)."""
     state = await conn.fetchval("SELECT state FROM match WHERE id = $1 FOR UPDATE", match_id)

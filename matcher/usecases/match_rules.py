@@ -20,6 +20,11 @@ from matcher.storage import matches as match_store
 OPEN_STATES = ("proposed", "approved", "introduced")
 
 
+async def lock_person_first(conn: asyncpg.Connection, match_id: int) -> None:
+    """Hold the match's person before the match itself: the lock order erasure uses."""
+    await rules_store.lock_match_person(conn, match_id)
+
+
 async def ensure_may_proceed(conn: asyncpg.Connection, match_id: int) -> None:
     """Conflict when the person withdrew consent, declared a conflict, or the challenge is not open."""
     found = await rules_store.eligibility(conn, match_id)

@@ -512,7 +512,7 @@ async def _locked(
 ) -> MatchRecord:
     """Check the caller's role, lock the match row and load it."""
     _check_role(principal, action)
-    await store.lock_match_person(conn, match_id)  # person before match, as erasure does
+    await match_rules.lock_person_first(conn, match_id)
     await store.lock_match(conn, match_id)
     match = await store.get_match(conn, match_id)
     if action in MEMBER_ACTIONS:
