@@ -7,10 +7,11 @@ import json
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.availability import RETRY_AFTER_SECONDS, UNAVAILABLE
 from matcher.errors import MatcherError
 from matcher.logging import get_logger
 from matcher.retry import is_retryable, retrying
-from matcher.usecases.keys import split_key
+from matcher.usecases.keys import authenticate, split_key
 
 log = get_logger(__name__)
 
@@ -96,7 +97,18 @@ class GuardedBodyMiddleware:
         method = scope["method"]
         path: str = scope.get("path", "")
         if method in _BODY_METHODS and not path.startswith(_COOKIE_PREFIXES):
-            refusal = self._unauthenticated(scope)
+            try:
+                refusal = await self._unauthenticated(scope)
+            except UNAVAILABLE:
+                await _send_problem(
+                    send,
+                    503,
+                    "Service unavailable",
+                    "the database is not answering right now; nothing was changed",
+                    "database_unavailable",
+                    {"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
+                return
             if refusal is not None:
                 await _send_problem(
                     send,
@@ -136,13 +148,19 @@ class GuardedBodyMiddleware:
         body = b"".join(chunks)
         await self._run_with_retry(scope, body, receive, send)
 
-    def _unauthenticated(self, scope: Scope) -> str | None:
+    async def _unauthenticated(self, scope: Scope) -> str | None:
+        """Why the request's key is refused (None: a live key), asked before its body is read."""
         header = _header(scope, b"authorization") or ""
         scheme, _, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return "send the API key as 'Authorization: Bearer <key>'"
+        pool = getattr(scope["app"].state, "pool", None) if "app" in scope else None
         try:
-            split_key(key)
+            if pool is None:
+                split_key(key)
+            else:
+                async with pool.acquire() as conn:
+                    await authenticate(conn, key.strip())
         except MatcherError as exc:
             return exc.message
         return None

@@ -34,6 +34,19 @@ async def test_unauthenticated_body_is_refused_before_it_is_read(api: Api) -> No
         "/people", content=malformed, headers={"Authorization": "Bearer geen-sleutel"}
     )
     assert r.status_code == 401 and malformed.sent == 0
+    unknown = CountingBody()
+    r = await api.client.post(
+        "/people",
+        content=unknown,
+        headers={"Authorization": "Bearer nm_000000000000_welgevormd-maar-onbekend"},
+    )
+    assert r.status_code == 401 and unknown.sent == 0
+    revoked_headers = await api.key(Role.programme_manager)
+    async with api.pool.acquire() as conn:
+        await conn.execute("UPDATE api_key SET revoked_at = now()")
+    revoked = CountingBody()
+    r = await api.client.post("/people", content=revoked, headers=revoked_headers)
+    assert r.status_code == 401 and revoked.sent == 0
 
 
 async def test_oversized_body_gets_413_without_reading_it_all(api: Api) -> None:
