@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
+from api.hardening import harden
 from api.routers import (
     challenges,
     health,
     inbox,
+    keys,
     mail_links,
     matches,
     organisations,
@@ -50,7 +53,7 @@ def create_app(
             else await wiring.resolve_database_url(settings)
         )
         app.state.settings = settings
-        app.state.pool = await wiring.create_pool(url)
+        app.state.pool = await wiring.create_pool(url, settings=settings)
         app.state.embedder = embedder or wiring.build_embedder(settings)
         app.state.model_ready = False
         app.state.worker = None
@@ -77,19 +80,24 @@ def create_app(
                 await app.state.worker.stop()
             await app.state.pool.close()
 
-    app = FastAPI(
+    # Swagger UI from the fastapi-offline package: /docs needs no CDN. No ReDoc: its bundle
+    # fetches a logo from its CDN (tests/browser/test_same_origin.py caught it).
+    app = FastAPIOffline(
+        redoc_url=None,
         title="Noord matcher",
         version="0.1.0",
         summary="Member matchmaking and capacity sharing for a regional IT association.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    harden(app, settings)
     app.include_router(health.router)
     app.include_router(organisations.router)
     app.include_router(people.router)
     app.include_router(challenges.router)
     app.include_router(inbox.router)
     app.include_router(matches.router)
+    app.include_router(keys.router)
     app.include_router(review_pages.router)
     app.include_router(mail_links.router)
     app.include_router(review_mail.router)

@@ -49,6 +49,24 @@ class Settings(BaseSettings):
     schedule_lexeme_fold: str = "*/10 * * * *"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Larger request bodies get 413 unread."
+    )
+    db_connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
+    db_command_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds the client waits for one statement."
+    )
+    db_statement_timeout: float = Field(
+        default=25.0, gt=0, description="Seconds the server lets one statement run."
+    )
+    health_timeout: float = Field(
+        default=0.8, gt=0, le=5, description="Seconds /health waits for the database."
+    )
+    rate_limit: str = Field(
+        default="120/minute;20/second",
+        description="Per-key limit on expensive routes (suggestions, review queue, sign-in), "
+        "in the notation of the limits library; empty turns it off.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     smtp_url: SecretStr | None = Field(

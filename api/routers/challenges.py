@@ -19,6 +19,7 @@ from api.deps import (
     SettingsDep,
     StrictQuery,
 )
+from api.ratelimit import throttled
 from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
 from matcher.records import ChallengeKind, ChallengeStatus
 from matcher.usecases import members
@@ -133,7 +134,11 @@ async def delete_challenge(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/challenges/{challenge_id}/suggestions", response_model=SuggestionsOut)
+@router.get(
+    "/challenges/{challenge_id}/suggestions",
+    response_model=SuggestionsOut,
+    dependencies=[throttled("suggestions")],
+)
 async def get_suggestions(
     challenge_id: IdPath,
     conn: Conn,

@@ -17,9 +17,18 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.deps import Conn, IdPath, SettingsDep
+from api.ratelimit import throttle_sign_in
 from api.web_format import KIND_LABELS, REASON_LABELS, STATUS_LABELS, deadline, heat_level
 from api.web_templates import templates
-from matcher.errors import Conflict, Forbidden, InvalidInput, MatcherError, NotFound, Unauthorized
+from matcher.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MatcherError,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from matcher.settings import Settings
 from matcher.usecases import matches, members, web_sessions
 from matcher.usecases.web_sessions import WebSession
@@ -209,6 +218,17 @@ async def login(request: Request, conn: Conn, settings: SettingsDep) -> Response
             status_code=403,
         )
     api_key = _field(form, "api_key")
+    try:
+        throttle_sign_in(request, api_key)
+    except RateLimited as exc:
+        page = _login_page(
+            request,
+            settings,
+            error=f"Te veel aanmeldpogingen. Probeer het over {exc.retry_after} seconden opnieuw.",
+            status_code=429,
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if not api_key:
         return _login_page(request, settings, error="Vul je API-sleutel in.", status_code=401)
     try:

@@ -64,6 +64,16 @@ async def store_vectors(
     items: Sequence[tuple[PendingText, np.ndarray]],
 ) -> list[int]:
     """Store vectors for texts that did not change meanwhile; returns the ids stored."""
+    if table == "document" and items:
+        # The person rows first (in id order), as erasure takes them: see people.lock_people.
+        await conn.execute(
+            """
+            SELECT id FROM person
+            WHERE id IN (SELECT person_id FROM document WHERE id = ANY($1::bigint[]))
+            ORDER BY id FOR KEY SHARE
+            """,
+            [pending.id for pending, _ in items],
+        )
     stored: list[int] = []
     # A challenge's new vector makes it due for proposals in the same transaction, so a crash
     # before they are written leaves the mark for the next worker (see proposal_queue).

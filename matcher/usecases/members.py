@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -23,6 +23,7 @@ from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
+from matcher.usecases import match_rules
 
 
 def _require_staff(principal: Principal, action: str) -> None:
@@ -138,7 +139,7 @@ async def create_person(
 ) -> Person:
     """Add a staff profile with its track record; vectors follow asynchronously."""
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     if org in conflict_organisation_ids:
         raise InvalidInput(
             "a person cannot declare a conflict with their own organisation",
@@ -171,6 +172,8 @@ async def update_person(
             "available_from must not be after available_until", field="available_until"
         )
     await people_store.update_person(conn, person_id, fields)
+    if fields.get("consent") is False:
+        await match_rules.consent_withdrawn(conn, principal, person_id)
     if conflict_organisation_ids is not None:
         if person.organisation_id in conflict_organisation_ids:
             raise InvalidInput(
@@ -178,6 +181,7 @@ async def update_person(
                 field="conflict_organisation_ids",
             )
         await people_store.set_conflicts(conn, person_id, conflict_organisation_ids)
+        await match_rules.conflicts_declared(conn, principal, person_id, conflict_organisation_ids)
     return await people_store.get_person(conn, person_id)
 
 
@@ -186,43 +190,6 @@ async def delete_person(conn: asyncpg.Connection, principal: Principal, person_i
     person = await get_person(conn, principal, person_id)
     await people_store.delete_person(conn, person_id)
     await outbox_store.erase_person(conn, person_id, person.email)  # mail to or naming them
-
-
-async def export_person(
-    conn: asyncpg.Connection, principal: Principal, person_id: int
-) -> dict[str, Any]:
-    """Everything stored about a person, as one JSON-ready object (AVG/GDPR access request)."""
-    person = await get_person(conn, principal, person_id)
-    org = await org_store.get_organisation(conn, person.organisation_id)
-    return {
-        "exported_at": datetime.now(UTC).isoformat(),
-        "person": {
-            "id": person.id,
-            "name": person.name,
-            "role": person.role,
-            "email": person.email,
-            "languages": list(person.languages),
-            "summary": person.summary,
-            "capacity_hours_per_month": person.capacity_hours_per_month,
-            "available_from": person.available_from.isoformat() if person.available_from else None,
-            "available_until": (
-                person.available_until.isoformat() if person.available_until else None
-            ),
-            "willing_to_speak": person.willing_to_speak,
-            "speaker_topics": list(person.speaker_topics),
-            "consent": person.consent,
-            "conflict_organisation_ids": list(person.conflict_organisation_ids),
-            "created_at": person.created_at.isoformat(),
-            "updated_at": person.updated_at.isoformat(),
-        },
-        "organisation": {"id": org.id, "name": org.name},
-        "documents": [
-            {"id": d.id, "kind": d.kind.value, "title": d.title, "text": d.body}
-            for d in person.documents
-        ],
-        "matches": await people_store.person_matches(conn, person_id),
-        "mail": await outbox_store.person_mail(conn, person_id, person.email),
-    }
 
 
 async def add_document(
@@ -311,7 +278,7 @@ async def create_challenge(
 ) -> Challenge:
     """Post a challenge; it is stored at once and embedded after."""
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     challenge_id = await challenge_store.insert_challenge(conn, organisation_id=org, fields=fields)
     return await challenge_store.get_challenge(conn, challenge_id)
 
@@ -336,6 +303,9 @@ async def update_challenge(
     if starts and needed and starts > needed:
         raise InvalidInput("starts_on must not be after needed_by", field="needed_by")
     await challenge_store.update_challenge(conn, challenge_id, fields)
+    status = fields.get("status")
+    if status is not None and ChallengeStatus(status) is not ChallengeStatus.open:
+        await match_rules.challenge_closed(conn, principal, challenge_id, ChallengeStatus(status))
     return await challenge_store.get_challenge(conn, challenge_id)
 
 
