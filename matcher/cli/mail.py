@@ -12,8 +12,8 @@ import asyncpg
 import typer
 from rich.table import Table
 
+import matcher.cli.common as common
 from matcher import db, migrations
-from matcher.cli import common
 from matcher.cli.common import err, out
 from matcher.settings import Settings
 
