@@ -16,8 +16,9 @@ from matcher.usecases.keys import authenticate, split_key
 log = get_logger(__name__)
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# The review page signs in with a form and then carries a session cookie, not a bearer key.
-_COOKIE_PREFIXES = ("/review",)
+# Pages that do not use a bearer key: the review page signs in with a form and then carries
+# a session cookie; the links in mail carry a signed single-use token in the path.
+_COOKIE_PREFIXES = ("/review", "/introductie/", "/mail/voorkeuren/")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -149,6 +149,9 @@ async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
     return total
 
 
+_INDEX_LOCK = 731_044_202  # advisory lock class (int4) for creating vector indexes
+
+
 async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
     """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration.
 
@@ -160,8 +163,13 @@ async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
         name = f"{table}_embedding_hnsw_{dim}"
         if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name):
             continue
-        await conn.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-            f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
-            f"WHERE embedding_dim = {dim}"
-        )
+        # Two workers may both find it missing: IF NOT EXISTS alone then races in the
+        # catalogue (a unique violation on pg_class), so creators take turns. The table lock
+        # CREATE INDEX takes makes the second one see the first one's index.
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _INDEX_LOCK, dim)
+            await conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+                f"WHERE embedding_dim = {dim}"
+            )
