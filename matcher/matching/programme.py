@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -83,16 +83,11 @@ class SpeakerChoice:
 
 
 def neighbouring_theme_events(
-    history: Iterable[StageAppearance], *, event_id: int, day: date
+    theme_events: Mapping[int, date], *, event_id: int, day: date
 ) -> set[int]:
-    """Event ids of the theme events just before and just after this day (other events only)."""
-    days: dict[int, date] = {
-        a.event_id: a.day
-        for a in history
-        if a.event_kind == "theme_event" and a.event_id != event_id
-    }
-    before = [(d, e) for e, d in days.items() if d < day]
-    after = [(d, e) for e, d in days.items() if d > day]
+    """Ids of the theme events just before and just after this day (the event itself left out)."""
+    before = [(d, e) for e, d in theme_events.items() if e != event_id and d < day]
+    after = [(d, e) for e, d in theme_events.items() if e != event_id and d > day]
     out: set[int] = set()
     if before:
         out.add(max(before)[1])
@@ -108,7 +103,7 @@ def resting(
     event_kind: str,
     day: date,
     rules: RotationRules,
-    adjacent_theme_events: set[int] | None = None,
+    theme_events: Mapping[int, date] | None = None,
 ) -> tuple[set[int], set[int]]:
     """People who spoke (or will) within the rest period; organisations on the neighbouring theme events."""
     start = months_before(day, rules.person_rest_months)
@@ -116,11 +111,12 @@ def resting(
     people = {a.person_id for a in history if a.event_id != event_id and start < a.day < end}
     organisations: set[int] = set()
     if rules.alternate_organisations and event_kind == "theme_event":
-        neighbours = (
-            adjacent_theme_events
-            if adjacent_theme_events is not None
-            else neighbouring_theme_events(history, event_id=event_id, day=day)
+        days = (
+            theme_events
+            if theme_events is not None
+            else {a.event_id: a.day for a in history if a.event_kind == "theme_event"}
         )
+        neighbours = neighbouring_theme_events(days, event_id=event_id, day=day)
         organisations = {a.organisation_id for a in history if a.event_id in neighbours}
     return people, organisations
 
@@ -159,6 +155,7 @@ def choose_speakers(
     day: date,
     slots: int,
     rules: RotationRules | None = None,
+    theme_events: Mapping[int, date] | None = None,
     fit_ratio: float = 0.5,
 ) -> SpeakerChoice:
     """Speakers for an event under rotation and sector mix; rules are relaxed only when nobody else fits.
@@ -170,7 +167,12 @@ def choose_speakers(
     """
     rules = rules or RotationRules()
     people, organisations = resting(
-        history, event_id=event_id, event_kind=event_kind, day=day, rules=rules
+        history,
+        event_id=event_id,
+        event_kind=event_kind,
+        day=day,
+        rules=rules,
+        theme_events=theme_events,
     )
     if not options:
         return SpeakerChoice(chosen=[], notes=["Niemand die wil spreken past bij dit thema."])

@@ -201,3 +201,21 @@ def test_lunch_organisations_skip_recent_presenters_and_weak_evidence() -> None:
     ]
     out = lunch_organisations(strengths, presented, day=date(2027, 3, 2))
     assert [o.organisation_id for o in out] == [11, 12]
+
+
+def test_consecutive_means_the_calendar_not_only_events_with_speakers() -> None:
+    # The February event has no speakers yet; January's organisation is not its neighbour.
+    options = [_opt(1, 10, "zorg", 0.9), _opt(2, 11, "ict", 0.8)]
+    history = [_stage(101, "theme_event", date(2027, 1, 21), 7, 10)]
+    calendar = {101: date(2027, 1, 21), 102: date(2027, 2, 18), 103: date(2027, 3, 18)}
+    choice = choose_speakers(
+        options,
+        history,
+        event_id=103,
+        event_kind="theme_event",
+        day=date(2027, 3, 18),
+        slots=1,
+        theme_events=calendar,
+    )
+    assert [o.person_id for o in choice.chosen] == [1]
+    assert choice.resting_organisations == set()
