@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import challenges, events, health, matches, organisations, people, review_programme
+from api.routers import (
+    challenges,
+    events,
+    health,
+    matches,
+    organisations,
+    partners,
+    people,
+    review_programme,
+)
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -96,6 +105,7 @@ def create_app(
     app.include_router(challenges.router)
     app.include_router(matches.router)
     app.include_router(events.router)
+    app.include_router(partners.router)
     app.include_router(review_pages.router)
     app.include_router(review_programme.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
