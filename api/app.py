@@ -15,6 +15,7 @@ from api.routers import (
     events,
     health,
     matches,
+    networks,
     organisations,
     partners,
     people,
@@ -106,6 +107,7 @@ def create_app(
     app.include_router(matches.router)
     app.include_router(events.router)
     app.include_router(partners.router)
+    app.include_router(networks.router)
     app.include_router(review_pages.router)
     app.include_router(review_programme.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,0 +1,57 @@
+"""Which knowledge networks a challenge belongs to: similarity to each network's description and past challenges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SUGGEST_AT = 0.35
+"""Cosine similarity from which a network is suggested (the manager confirms)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkScore:
+    """How well a challenge fits a network, and from what."""
+
+    network_id: int
+    score: float
+    description: float
+    past_challenges: float | None
+    suggested: bool
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
+def score_networks(
+    challenge: np.ndarray,
+    descriptions: Mapping[int, np.ndarray],
+    past: Mapping[int, Sequence[np.ndarray]],
+    *,
+    suggest_at: float = SUGGEST_AT,
+) -> list[NetworkScore]:
+    """Per network: the better of the description's and the past challenges' centroid similarity."""
+    c = _unit(np.asarray(challenge, dtype=np.float64))
+    out: list[NetworkScore] = []
+    for network_id, vector in descriptions.items():
+        description = float(c @ _unit(np.asarray(vector, dtype=np.float64)))
+        history = past.get(network_id, ())
+        centroid = None
+        if history:
+            centroid = float(c @ _unit(np.mean(np.asarray(history, dtype=np.float64), axis=0)))
+        score = max(description, centroid if centroid is not None else -1.0)
+        out.append(
+            NetworkScore(
+                network_id=network_id,
+                score=round(score, 6),
+                description=round(description, 6),
+                past_challenges=round(centroid, 6) if centroid is not None else None,
+                suggested=score >= suggest_at,
+            )
+        )
+    out.sort(key=lambda s: (-s.score, s.network_id))
+    return out

@@ -1,0 +1,76 @@
+"""Agenda material for sector meetings: the sector's open challenges and recent matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from matcher.storage.matches import CONNECTED_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaChallenge:
+    """An open challenge of the sector."""
+
+    challenge_id: int
+    title: str
+    kind: str
+    organisation_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaMatch:
+    """A recent approved-or-later match that involves the sector on either side."""
+
+    match_id: int
+    challenge_title: str
+    asking_organisation: str
+    helping_organisation: str
+    helping_sector: str | None
+    state: str
+    updated_at: datetime
+
+
+async def sector_open_challenges(
+    conn: asyncpg.Connection, sector_code: str
+) -> list[AgendaChallenge]:
+    """Open challenges posted by the sector's members, newest first."""
+    rows = await conn.fetch(
+        """
+        SELECT c.id AS challenge_id, c.title, c.kind, o.name AS organisation_name, c.created_at
+        FROM challenge c JOIN organisation o ON o.id = c.organisation_id
+        WHERE o.sector_code = $1 AND c.status = 'open'
+        ORDER BY c.created_at DESC, c.id
+        """,
+        sector_code,
+    )
+    return [AgendaChallenge(**dict(r)) for r in rows]
+
+
+async def sector_recent_matches(
+    conn: asyncpg.Connection, sector_code: str, *, days: int = 120
+) -> list[AgendaMatch]:
+    """Matches approved or further in the last days where the sector asks or helps."""
+    rows = await conn.fetch(
+        """
+        SELECT m.id AS match_id, c.title AS challenge_title, ao.name AS asking_organisation,
+               ho.name AS helping_organisation, ho.sector_code AS helping_sector, m.state,
+               m.updated_at
+        FROM match m
+        JOIN challenge c ON c.id = m.challenge_id
+        JOIN organisation ao ON ao.id = c.organisation_id
+        JOIN person p ON p.id = m.person_id
+        JOIN organisation ho ON ho.id = p.organisation_id
+        WHERE m.state = ANY($2::text[])
+          AND (ao.sector_code = $1 OR ho.sector_code = $1)
+          AND m.updated_at > now() - make_interval(days => $3)
+        ORDER BY m.updated_at DESC, m.id
+        """,
+        sector_code,
+        list(CONNECTED_STATES),
+        days,
+    )
+    return [AgendaMatch(**dict(r)) for r in rows]

@@ -1,0 +1,20 @@
+"""Network suggestions by similarity (no database)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.matching.networks import score_networks
+
+
+def test_description_or_past_challenges_whichever_fits_better() -> None:
+    challenge = np.array([1.0, 0.0, 0.0])
+    descriptions = {1: np.array([0.0, 1.0, 0.0]), 2: np.array([0.6, 0.8, 0.0])}
+    past = {1: [np.array([1.0, 0.1, 0.0]), np.array([0.9, 0.0, 0.1])]}
+    scores = score_networks(challenge, descriptions, past, suggest_at=0.5)
+    assert [s.network_id for s in scores] == [1, 2]
+    assert scores[0].description == 0.0 and scores[0].past_challenges is not None
+    assert scores[0].suggested and scores[1].suggested
+    assert scores[1].past_challenges is None and abs(scores[1].score - 0.6) < 1e-6
+    only_far = score_networks(challenge, {3: np.array([0.0, 0.0, 1.0])}, {})
+    assert only_far[0].suggested is False
