@@ -19,6 +19,7 @@ from api.routers import (
     organisations,
     partners,
     people,
+    projects,
     review_programme,
 )
 from api.routers import review as review_pages
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(events.router)
     app.include_router(partners.router)
     app.include_router(networks.router)
+    app.include_router(projects.router)
     app.include_router(review_pages.router)
     app.include_router(review_programme.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
