@@ -21,6 +21,7 @@ from api.routers import (
     people,
     projects,
     review_programme,
+    themes,
 )
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(partners.router)
     app.include_router(networks.router)
     app.include_router(projects.router)
+    app.include_router(themes.router)
     app.include_router(review_pages.router)
     app.include_router(review_programme.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

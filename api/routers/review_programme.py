@@ -16,7 +16,7 @@ from api.routers.review import MaybeSession
 from api.web_templates import templates
 from matcher.errors import AlreadyExists, Forbidden, MatcherError, NotFound
 from matcher.records_programme import EventKind, EventState, InvitationState
-from matcher.usecases import programme, speakers, web_sessions
+from matcher.usecases import programme, speakers, themes, web_sessions
 from matcher.usecases.web_sessions import WebSession
 
 router = APIRouter(prefix="/review", include_in_schema=False)
@@ -230,3 +230,52 @@ async def invite(request: Request, event_id: IdPath, conn: Conn, session: MaybeS
         except MatcherError:
             code = "ongeldig"
     return _redirect(f"/review/events/{event_id}?melding={code}#programma")
+
+
+THEME_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+)
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 400, 24
+
+
+@router.get("/themes")
+async def themes_page(
+    request: Request, conn: Conn, session: MaybeSession, embedder: EmbedderDep
+) -> Response:
+    """The quarter's themes with sizes, sectors, growth, candidate speakers and a 2-D map."""
+    if session is None:
+        return _to_login()
+    report = await themes.discover_themes(
+        conn, session.principal, model_id=embedder.model_id, today=date.today()
+    )
+    colours = {t.index: THEME_COLOURS[n % len(THEME_COLOURS)] for n, t in enumerate(report.themes)}
+    points = [
+        {
+            "cx": round(MAP_PAD + p.x * (MAP_WIDTH - 2 * MAP_PAD), 1),
+            "cy": round(MAP_PAD + (1 - p.y) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
+            "colour": colours[p.theme],
+            "title": p.title,
+            "theme": next(t.label for t in report.themes if t.index == p.theme),
+        }
+        for p in report.points
+    ]
+    return _render(
+        request,
+        "review/themes.html",
+        {
+            "session": session,
+            "active": "themes",
+            "report": report,
+            "colours": colours,
+            "points": points,
+            "map_width": MAP_WIDTH,
+            "map_height": MAP_HEIGHT,
+        },
+    )

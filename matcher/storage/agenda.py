@@ -1,4 +1,4 @@
-"""Agenda material for sector meetings: the sector's open challenges and recent matches."""
+"""Agenda and theme material: sector challenges and matches, challenge vectors of a period."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+import numpy as np
 
 from matcher.storage.matches import CONNECTED_STATES
 
@@ -74,3 +75,46 @@ async def sector_recent_matches(
         days,
     )
     return [AgendaMatch(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeVector:
+    """A challenge with its vector and sector, for theme discovery."""
+
+    challenge_id: int
+    title: str
+    description: str
+    sector_code: str | None
+    sector_name: str | None
+    created_at: datetime
+    vector: np.ndarray
+
+
+async def challenge_vectors_between(
+    conn: asyncpg.Connection, model_id: str, since: datetime, until: datetime
+) -> list[ChallengeVector]:
+    """Challenges posted in [since, until) with a current vector from this model."""
+    rows = await conn.fetch(
+        """
+        SELECT c.id AS challenge_id, c.title, c.description, o.sector_code,
+               s.name AS sector_name, c.created_at, c.embedding AS vector
+        FROM challenge c
+        JOIN organisation o ON o.id = c.organisation_id
+        LEFT JOIN sector s ON s.code = o.sector_code
+        WHERE c.created_at >= $2 AND c.created_at < $3 AND c.status <> 'withdrawn'
+          AND c.embedding_model = $1 AND c.embedding_hash = c.text_hash
+        ORDER BY c.created_at, c.id
+        """,
+        model_id,
+        since,
+        until,
+    )
+    out: list[ChallengeVector] = []
+    for r in rows:
+        values = dict(r)
+        raw = values["vector"]
+        values["vector"] = np.asarray(
+            raw.to_numpy() if hasattr(raw, "to_numpy") else raw, dtype=np.float32
+        )
+        out.append(ChallengeVector(**values))
+    return out
