@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matcher import db, migrations
+from matcher.cli_programme import programme_app
 from matcher.cli_train import train_command
 from matcher.errors import MatcherError
 from matcher.logging import configure_logging
@@ -32,6 +33,7 @@ keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(keys_app, name="keys")
+app.add_typer(programme_app, name="programme")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
