@@ -143,8 +143,10 @@ async def _staff(
     )
     people: list[int] = []
     chosen = [s.suggestion for s in suggestions.speakers if s.chosen]
-    if not chosen and suggestions.organisations:
-        chosen = [o.people[0] for o in suggestions.organisations[:1] if o.people]
+    if suggestions.event.kind is EventKind.lunch_session:
+        # Lunch sessions go to organisations: each suggested one sends its strongest person.
+        slots = suggestions.open_slots
+        chosen = [o.people[0] for o in suggestions.organisations[:slots] if o.people]
     for n, suggestion in enumerate(chosen):
         invitation = await programme.invite_speaker(
             conn, DEMO_MANAGER, event_id, person_id=suggestion.person_id, score=suggestion.score
