@@ -14,7 +14,19 @@ def test_description_or_past_challenges_whichever_fits_better() -> None:
     scores = score_networks(challenge, descriptions, past, suggest_at=0.5)
     assert [s.network_id for s in scores] == [1, 2]
     assert scores[0].description == 0.0 and scores[0].past_challenges is not None
-    assert scores[0].suggested and scores[1].suggested
+    assert scores[0].suggested and not scores[1].suggested  # far below the best
     assert scores[1].past_challenges is None and abs(scores[1].score - 0.6) < 1e-6
     only_far = score_networks(challenge, {3: np.array([0.0, 0.0, 1.0])}, {})
     assert only_far[0].suggested is False
+
+
+def test_a_second_network_only_when_close_to_the_best() -> None:
+    challenge = np.array([1.0, 0.0])
+    close = score_networks(
+        challenge, {1: np.array([1.0, 0.1]), 2: np.array([1.0, 0.2])}, {}, suggest_at=0.5
+    )
+    assert [s.suggested for s in close] == [True, True]
+    far = score_networks(
+        challenge, {1: np.array([1.0, 0.0]), 2: np.array([1.0, 1.0])}, {}, suggest_at=0.5
+    )
+    assert [s.suggested for s in far] == [True, False]
