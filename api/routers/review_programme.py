@@ -116,9 +116,10 @@ async def events_page(request: Request, conn: Conn, session: MaybeSession) -> Re
     """The calendar of the coming year with each event's programme."""
     if session is None:
         return _to_login()
-    since = datetime.now(UTC) - timedelta(days=1)
+    # The last quarter stays visible: who spoke lately is what rotation works from.
+    since = datetime.now(UTC) - timedelta(days=92)
     items = await programme.list_programme(
-        conn, session.principal, since=since, until=since + timedelta(days=400)
+        conn, session.principal, since=since, until=since + timedelta(days=500)
     )
     by_month: dict[date, list[Any]] = {}
     for item in items:

@@ -78,13 +78,45 @@ def project_2d(x: np.ndarray) -> list[tuple[float, float]]:
     return [(round(float(a), 4), round(float(b), 4)) for a, b in scaled]
 
 
+_THEME_STOP_TEXT = """
+    spreker sprekers speaker speakers partner partners gezocht zoeken zoekt samen gezamenlijk
+    gezamenlijke hulp help uur uren hours ongeveer twee drie vier vijf dezelfde zelfde eerste
+    nieuwe nieuw organisatie organisaties organisation organisations ervaring ervaringen
+    experience praktijk kennis advies advise small kleine kleinere grote maand maanden week
+    weken jaar capaciteit capacity tijdelijke tijdelijk iemand mensen willen graag goed beter
+    over voor with from that this have has wie who hoe how wat what welke which
+"""
+THEME_STOP_WORDS = frozenset(_THEME_STOP_TEXT.split())
+"""Words that say what kind of request a challenge is, not what it is about."""
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in content_words(text) if w not in THEME_STOP_WORDS}
+
+
+def _cluster_counts(texts: Sequence[str]) -> Counter[str]:
+    """Per term, in how many of the cluster's challenges it occurs; a title counts double.
+
+    A text is "title. description" (see challenge_text): titles say what a challenge is about,
+    descriptions also say who asks and why.
+    """
+    counts = Counter[str]()
+    for text in texts:
+        title, _, body = text.partition(". ")
+        in_title = _terms(title)
+        for term in in_title | _terms(body):
+            counts[term] += 2 if term in in_title else 1
+    return counts
+
+
 def distinctive_terms(
     texts_by_cluster: Sequence[Sequence[str]], *, top: int = 3
 ) -> list[list[str]]:
-    """Class-based TF-IDF: per cluster the terms frequent in it and rare in the others."""
-    counts = [
-        Counter(w for text in texts for w in content_words(text)) for texts in texts_by_cluster
-    ]
+    """Class-based TF-IDF: per cluster the terms frequent in it and rare in the others.
+
+    A term counts once per challenge (twice in a title), so one long text cannot name a theme.
+    """
+    counts = [_cluster_counts(texts) for texts in texts_by_cluster]
     totals = [sum(c.values()) or 1 for c in counts]
     average = sum(totals) / max(len(totals), 1)
     across = Counter[str]()
@@ -95,8 +127,8 @@ def distinctive_terms(
         weights = {
             term: (n / total) * math.log(1 + average / across[term]) for term, n in c.items()
         }
-        # Ties go to the longer, then alphabetically first term: compounds say more.
-        ranked = sorted(weights, key=lambda t: (-weights[t], -len(t), t))
+        # Terms of two or more challenges (or one title) first; ties go to the longer term.
+        ranked = sorted(weights, key=lambda t: (c[t] < 2, -weights[t], -len(t), t))
         out.append(ranked[:top])
     return out
 

@@ -56,3 +56,16 @@ def test_small_inputs() -> None:
     assert cluster([]).labels == []
     one = cluster([np.array([1.0, 0.0])])
     assert one.labels == [0] and one.positions == [(0.5, 0.5)]
+
+
+def test_request_words_and_titles() -> None:
+    texts = [
+        [
+            "Spreker over ransomware. Wij zoeken een spreker met ervaring.",
+            "Ransomware oefenen. Twee uur.",
+        ],
+        ["Spreker over hybride werken. Wij zoeken een spreker.", "Hybride vergaderen. Twee uur."],
+    ]
+    terms = distinctive_terms(texts, top=3)
+    assert not {"spreker", "zoeken", "ervaring", "twee", "uur"} & {t for ts in terms for t in ts}
+    assert terms[0][0] == "ransomware" and terms[1][0] == "hybride"
