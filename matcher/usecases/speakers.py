@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 import numpy as np
@@ -20,7 +20,7 @@ from matcher.matching.programme import (
 )
 from matcher.matching.scoring import ScoredCandidate, organisation_strength
 from matcher.records import ChallengeKind, ChallengeQuery, Principal, Suggestion
-from matcher.records_programme import ON_STAGE, Event, EventKind
+from matcher.records_programme import ON_STAGE, Event, EventKind, EventState
 from matcher.storage import events as event_store
 from matcher.usecases.programme import local_day, require_staff
 from matcher.usecases.suggestions import SuggestionOptions, score_query, to_suggestions
@@ -195,4 +195,30 @@ def _lunch(
                 people=[record_of[p] for p in option.person_ids if p in record_of],
             )
         )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class EventNeedingSpeakers:
+    """A coming event with speaker slots nobody has been booked for (for the digests)."""
+
+    event: Event
+    open_slots: int
+
+
+async def events_needing_speakers(
+    conn: asyncpg.Connection, *, since: datetime, until: datetime
+) -> list[EventNeedingSpeakers]:
+    """Planned or inviting events in [since, until) with open speaker slots, soonest first."""
+    events = [
+        e
+        for e in await event_store.list_events(conn, since=since, until=until)
+        if e.state in (EventState.planned, EventState.speakers_invited)
+    ]
+    invitations = await event_store.invitations_for(conn, [e.id for e in events])
+    out: list[EventNeedingSpeakers] = []
+    for e in events:
+        booked = sum(1 for i in invitations[e.id] if i.state in ON_STAGE)
+        if booked < e.speaker_slots:
+            out.append(EventNeedingSpeakers(e, e.speaker_slots - booked))
     return out

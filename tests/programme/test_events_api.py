@@ -221,3 +221,32 @@ async def test_a_held_event_feeds_rotation_and_track_record(api: Api) -> None:
     # With no rest period she is proposed again (her talk makes her the stronger candidate).
     r = await api.client.get(f"/events/{event_id}/speaker-suggestions?rest_months=0", headers=pm)
     assert [i["person_name"] for i in r.json()["items"] if i["proposed"]] == ["Fenna Bakker"]
+
+
+async def test_events_needing_speakers_for_the_digest(api: Api) -> None:
+    from matcher.usecases.speakers import events_needing_speakers
+
+    pm = await api.key(Role.programme_manager)
+    hospital = await organisation(api, pm, "Ziekenhuis Noord", "zorg")
+    fenna = await person(api, pm, hospital, "Fenna Bakker", AI_TEXT)
+    ids = []
+    for slots in (1, 2):
+        r = await api.client.post(
+            "/events",
+            headers=pm,
+            json={
+                "kind": "lunch_session",
+                "theme": "AI",
+                "starts_at": _future(),
+                "speaker_slots": slots,
+            },
+        )
+        ids.append(r.json()["id"])
+    for event_id in ids:
+        await api.client.post(
+            f"/events/{event_id}/invitations", headers=pm, json={"person_id": fenna}
+        )
+    now = datetime.now(UTC)
+    async with api.pool.acquire() as c:
+        found = await events_needing_speakers(c, since=now, until=now + timedelta(days=60))
+    assert [(f.event.id, f.open_slots) for f in found] == [(ids[1], 1)]
