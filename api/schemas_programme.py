@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
 
 from api.schemas import Id, SectorCode, Strict, SuggestionOut
 from matcher.records_programme import EventKind, EventState, InvitationState
@@ -14,8 +14,19 @@ Theme = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Slots = Annotated[int, Field(ge=1, le=20, description="Speaker slots (1–20)")]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off years would overflow date arithmetic later (a 500): refuse them here.
+    if not 2000 <= moment.year <= 2100:
+        raise ValueError("the year must lie between 2000 and 2100")
+    return moment
+
+
 Moment = Annotated[
-    datetime, Field(description="ISO 8601; without a time zone it is Dutch local time")
+    datetime,
+    AfterValidator(_plausible),
+    Field(description="ISO 8601; without a time zone it is Dutch local time"),
 ]
 
 

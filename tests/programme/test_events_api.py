@@ -250,3 +250,17 @@ async def test_events_needing_speakers_for_the_digest(api: Api) -> None:
     async with api.pool.acquire() as c:
         found = await events_needing_speakers(c, since=now, until=now + timedelta(days=60))
     assert [(f.event.id, f.open_slots) for f in found] == [(ids[1], 1)]
+
+
+async def test_far_off_years_are_a_problem_not_a_crash(api: Api) -> None:
+    pm = await api.key(Role.programme_manager)
+    for moment in ("9999-12-31T23:00:00", "0001-01-01T00:00:00+00:00"):
+        r = await api.client.post(
+            "/events",
+            headers=pm,
+            json={"kind": "lunch_session", "theme": "AI", "starts_at": moment},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "starts_at"
+    r = await api.client.get("/events?since=0001-01-01&until=9999-12-31", headers=pm)
+    assert r.status_code == 422  # a date the database cannot take: a problem, not a 500
