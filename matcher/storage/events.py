@@ -253,3 +253,20 @@ async def theme_event_days(conn: asyncpg.Connection) -> dict[int, date]:
         "WHERE kind = 'theme_event' AND state <> 'cancelled'"
     )
     return {int(r["id"]): r["day"] for r in rows}
+
+
+async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
+    """A person's speaker invitations with their events, JSON-ready (for the AVG export)."""
+    rows = await conn.fetch(
+        """
+        SELECT i.id, i.event_id, e.kind AS event_kind, e.theme, e.starts_at, i.state, i.topic,
+               i.note, i.created_at
+        FROM event_invitation i JOIN event e ON e.id = i.event_id
+        WHERE i.person_id = $1 ORDER BY e.starts_at, i.id
+        """,
+        person_id,
+    )
+    return [
+        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(r).items()}
+        for r in rows
+    ]

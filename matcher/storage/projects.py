@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -226,3 +227,13 @@ async def get_project(conn: asyncpg.Connection, project_id: int) -> Project:
     if not found:
         raise NotFound(f"project {project_id} does not exist")
     return found[0]
+
+
+async def person_projects(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
+    """Projects a person is the contact for, JSON-ready (for the AVG export)."""
+    rows = await conn.fetch(
+        "SELECT p.id, p.title, pp.organisation_id FROM project_participant pp "
+        "JOIN project p ON p.id = pp.project_id WHERE pp.contact_person_id = $1 ORDER BY p.id",
+        person_id,
+    )
+    return [dict(r) for r in rows]

@@ -19,8 +19,10 @@ from matcher.records import (
     Sector,
 )
 from matcher.storage import challenges as challenge_store
+from matcher.storage import events as event_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
+from matcher.storage import projects as project_store
 from matcher.storage.people import DocumentInput
 
 
@@ -219,6 +221,8 @@ async def export_person(
             for d in person.documents
         ],
         "matches": await people_store.person_matches(conn, person_id),
+        "speaker_invitations": await event_store.person_invitations(conn, person_id),
+        "project_contact_for": await project_store.person_projects(conn, person_id),
     }
 
 

@@ -36,6 +36,13 @@ KIND_LABELS_NL = {
     EventKind.sector_meeting: "sectorbijeenkomst",
 }
 
+KIND_WITH_ARTICLE_NL = {
+    EventKind.theme_event: "het thema-evenement",
+    EventKind.lunch_session: "de lunchsessie",
+    EventKind.network_meeting: "de bijeenkomst van het kennisnetwerk",
+    EventKind.sector_meeting: "de sectorbijeenkomst",
+}
+
 # Invitation states a member of another organisation may see: the public programme.
 _PUBLIC_INVITATIONS = (InvitationState.accepted, InvitationState.held)
 
@@ -204,7 +211,8 @@ def talk_document(event: Event, invitation: Invitation) -> DocumentInput:
     return DocumentInput(
         kind="talk",
         title=f"{topic} ({label}, {day})",
-        body=f"Spreker op de {label} van de vereniging op {day} over {topic}. "
+        body=f"Spreker op {KIND_WITH_ARTICLE_NL[event.kind]} van de vereniging op {day} "
+        f"over {topic}. "
         f"{event.description}".strip(),
     )
 
@@ -361,10 +369,10 @@ async def invitation_message(conn: asyncpg.Connection, invitation_id: int) -> In
     event = await event_store.get_event(conn, invitation.event_id)
     moment = event.starts_at.astimezone(LOCAL_TIME)
     where = "online" if event.online else (event.place or "de plek volgt")
-    label = KIND_LABELS_NL[event.kind]
+    label = KIND_WITH_ARTICLE_NL[event.kind]
     text = (
         f"Beste {invitation.person_name},\n\n"
-        f"Namens de vereniging nodigen we je uit om te spreken op de {label} "
+        f"Namens de vereniging nodigen we je uit om te spreken op {label} "
         f"«{event.theme}» op {moment:%d-%m-%Y} om {moment:%H:%M} ({where}).\n"
         f"Onderwerp: {invitation.topic}\n\n{event.description}\n\n"
         "Laat je ons weten of je meedoet? Je organisatie kan de uitnodiging accepteren of "
@@ -373,7 +381,7 @@ async def invitation_message(conn: asyncpg.Connection, invitation_id: int) -> In
     )
     return InvitationMessage(
         to=invitation.person_email,
-        subject=f"Uitnodiging: spreken op de {label} van {moment:%d-%m-%Y}",
+        subject=f"Uitnodiging: spreken op {label} van {moment:%d-%m-%Y}",
         text=text,
         dedupe_key=f"event-invitation:{invitation.id}",
     )

@@ -264,3 +264,35 @@ async def test_far_off_years_are_a_problem_not_a_crash(api: Api) -> None:
         assert r.json()["errors"][0]["field"] == "starts_at"
     r = await api.client.get("/events?since=0001-01-01&until=9999-12-31", headers=pm)
     assert r.status_code == 422  # a date the database cannot take: a problem, not a 500
+
+
+async def test_invitation_mail_text_and_the_persons_export(api: Api) -> None:
+    from matcher.usecases.programme import invitation_message
+
+    pm = await api.key(Role.programme_manager)
+    hospital = await organisation(api, pm, "Ziekenhuis Noord", "zorg")
+    fenna = await person(api, pm, hospital, "Fenna Bakker", AI_TEXT)
+    r = await api.client.post(
+        "/events",
+        headers=pm,
+        json={
+            "kind": "theme_event",
+            "theme": "AI in de zorg",
+            "starts_at": "2099-03-19T15:00:00",
+            "place": "Hanzehuis Groningen",
+        },
+    )
+    event_id = r.json()["id"]
+    r = await api.client.post(
+        f"/events/{event_id}/invitations", headers=pm, json={"person_id": fenna}
+    )
+    invitation_id = r.json()["id"]
+    async with api.pool.acquire() as c:
+        message = await invitation_message(c, invitation_id)
+    assert message.to == "fenna@example.org"
+    assert message.dedupe_key == f"event-invitation:{invitation_id}"
+    assert "19-03-2099 om 15:00 (Hanzehuis Groningen)" in message.text
+    assert message.subject == "Uitnodiging: spreken op het thema-evenement van 19-03-2099"
+    r = await api.client.get(f"/people/{fenna}/export", headers=pm)
+    (exported,) = r.json()["speaker_invitations"]
+    assert exported["event_id"] == event_id and exported["state"] == "invited"
