@@ -71,6 +71,7 @@ _WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag
 _MESSAGES = {
     "uitgenodigd": ("status", "De uitnodiging is vastgelegd."),
     "al-uitgenodigd": ("alert", "Deze persoon is al uitgenodigd voor dit evenement."),
+    "thema-gekozen": ("status", "Het thema is vastgelegd voor dit evenement."),
     "ongeldig": (
         "alert",
         "Uitnodigen lukt niet: deze persoon wil of mag niet spreken, of het "
@@ -267,12 +268,21 @@ async def themes_page(
         }
         for p in report.points
     ]
+    coming = await programme.list_programme(
+        conn, session.principal, since=datetime.now(UTC), until=None, kind=EventKind.theme_event
+    )
+    open_events = [
+        i.event
+        for i in coming
+        if i.event.state in (EventState.planned, EventState.speakers_invited)
+    ][:6]
     return _render(
         request,
         "review/themes.html",
         {
             "session": session,
             "active": "themes",
+            "open_events": open_events,
             "report": report,
             "colours": colours,
             "points": points,
@@ -280,3 +290,33 @@ async def themes_page(
             "map_height": MAP_HEIGHT,
         },
     )
+
+
+@router.post("/themes/choose")
+async def choose_theme(request: Request, conn: Conn, session: MaybeSession) -> Response:
+    """Make a discovered theme the theme of a coming theme event."""
+    form = await _checked_form(request, session)
+    if form is None or session is None:
+        return _render(
+            request,
+            "review/error.html",
+            {
+                "session": session,
+                "title": "Formulier geweigerd",
+                "message": "Dit formulier is verlopen of komt niet van deze pagina. Er is niets "
+                "gewijzigd.",
+            },
+            status_code=403,
+        )
+    raw, theme = form.get("event_id", ""), form.get("theme", "").replace("\x00", "").strip()
+    if not raw.isdigit() or not theme or len(theme) > 200:
+        return _redirect("/review/themes")
+    event_id = int(raw)
+    try:
+        async with conn.transaction():
+            await programme.update_event(
+                conn, session.principal, event_id, {"theme": theme}, now=datetime.now(UTC)
+            )
+    except MatcherError:
+        return _redirect(f"/review/events/{event_id}?melding=ongeldig")
+    return _redirect(f"/review/events/{event_id}?melding=thema-gekozen")

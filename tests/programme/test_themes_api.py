@@ -5,7 +5,7 @@ from __future__ import annotations
 from matcher.records import Role
 from tests.conftest import Api
 from tests.programme.helpers import organisation, person
-from tests.web.test_web_review import sign_in
+from tests.web.test_web_review import csrf_of, sign_in
 
 SECURITY = [
     ("Ransomware oefening", "Ransomware crisisoefening met draaiboek voor de gemeente."),
@@ -58,3 +58,34 @@ async def test_themes_for_members_and_staff_and_the_page(api: Api) -> None:
     assert r.status_code == 200
     assert r.text.count('<circle class="theme-dot"') == 5
     assert "Fenna Bakker" in r.text and "<script" not in r.text
+
+
+async def test_the_manager_picks_a_theme_for_a_coming_event(api: Api) -> None:
+    pm = await api.key(Role.programme_manager)
+    gemeente = await organisation(api, pm, "Gemeente Noord", "overheden")
+    member = await api.key(Role.member, gemeente)
+    for title, description in SECURITY + HYBRID:
+        await api.client.post(
+            "/challenges",
+            headers=member,
+            json={"title": title, "description": description, "kind": "knowledge"},
+        )
+    await api.drain()
+    created = (await api.client.post("/events/theme-calendar", headers=pm)).json()["created"]
+    await sign_in(api.client, pm)
+    page = await api.client.get("/review/themes")
+    assert page.text.count('action="/review/themes/choose"') == 2
+    label = page.text.split('name="theme" value="')[1].split('"')[0]
+    target = created[1]["id"]
+    r = await api.client.post(
+        "/review/themes/choose",
+        data={"csrf_token": "wrong", "theme": label, "event_id": str(target)},
+    )
+    assert r.status_code == 403
+    r = await api.client.post(
+        "/review/themes/choose",
+        data={"csrf_token": csrf_of(page.text), "theme": label, "event_id": str(target)},
+    )
+    assert r.status_code == 303 and "thema-gekozen" in r.headers["location"]
+    r = await api.client.get(f"/events/{target}", headers=pm)
+    assert r.json()["theme"] == label
