@@ -203,3 +203,18 @@ async def network_challenges(
         open_only,
     )
     return [NetworkChallenge(**dict(r)) for r in rows]
+
+
+async def challenge_centroid(
+    conn: asyncpg.Connection, model_id: str, *, exclude_challenge_id: int
+) -> np.ndarray | None:
+    """The mean vector of all other challenges with a current vector from this model."""
+    value = await conn.fetchval(
+        "SELECT avg(embedding) FROM challenge WHERE id <> $2 AND embedding_model = $1 "
+        "AND embedding_hash = text_hash",
+        model_id,
+        exclude_challenge_id,
+    )
+    if value is None:
+        return None
+    return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)

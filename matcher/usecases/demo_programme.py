@@ -112,20 +112,19 @@ async def _networks(
     page = await challenge_store.list_challenges(
         conn, visible_to_organisation=None, limit=500, offset=0, status="open"
     )
+    # Every suggestion is made before any is confirmed, so the order of the challenges does
+    # not change which networks they get.
+    best: list[tuple[int, int, float]] = []
     for challenge in page.items:
         vector = await challenge_store.challenge_vector(conn, challenge.id, embedder.model_id)
         if vector is None:
             continue
         found = await networks.suggest_networks(conn, DEMO_MANAGER, challenge.id, embedder=embedder)
         if found and found[0].score.suggested:
-            await networks.confirm_network(
-                conn,
-                DEMO_MANAGER,
-                challenge.id,
-                found[0].network.id,
-                score=found[0].score.score,
-            )
-            report.challenges_in_networks += 1
+            best.append((challenge.id, found[0].network.id, found[0].score.score))
+    for challenge_id, network_id, score in best:
+        await networks.confirm_network(conn, DEMO_MANAGER, challenge_id, network_id, score=score)
+        report.challenges_in_networks += 1
 
 
 async def _staff(

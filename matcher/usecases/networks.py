@@ -124,11 +124,14 @@ async def suggest_networks(
     past = await network_store.past_challenge_vectors(
         conn, embedder.model_id, exclude_challenge_id=challenge_id
     )
+    baseline = await network_store.challenge_centroid(
+        conn, embedder.model_id, exclude_challenge_id=challenge_id
+    )
     confirmed = await network_store.confirmed_network_ids(conn, challenge_id)
     by_id = {n.id: n for n in networks}
     return [
         NetworkSuggestion(network=by_id[s.network_id], score=s, confirmed=s.network_id in confirmed)
-        for s in score_networks(vector, descriptions, past)
+        for s in score_networks(vector, descriptions, past, baseline=baseline)
     ]
 
 
