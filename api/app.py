@@ -21,6 +21,7 @@ from api.routers import (
     people,
     projects,
     review_programme,
+    review_themes,
     themes,
 )
 from api.routers import review as review_pages
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(themes.router)
     app.include_router(review_pages.router)
     app.include_router(review_programme.router)
+    app.include_router(review_themes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

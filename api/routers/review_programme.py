@@ -16,7 +16,7 @@ from api.routers.review import MaybeSession
 from api.web_templates import templates
 from matcher.errors import AlreadyExists, Forbidden, MatcherError, NotFound
 from matcher.records_programme import EventKind, EventState, InvitationState
-from matcher.usecases import programme, speakers, themes, web_sessions
+from matcher.usecases import programme, speakers, web_sessions
 from matcher.usecases.web_sessions import WebSession
 
 router = APIRouter(prefix="/review", include_in_schema=False)
@@ -72,6 +72,20 @@ _MESSAGES = {
     "uitgenodigd": ("status", "De uitnodiging is vastgelegd."),
     "al-uitgenodigd": ("alert", "Deze persoon is al uitgenodigd voor dit evenement."),
     "thema-gekozen": ("status", "Het thema is vastgelegd voor dit evenement."),
+    "actie-confirm": ("status", "Het programma is bevestigd."),
+    "actie-held": (
+        "status",
+        "Het evenement is vastgelegd als gehouden; de sprekers krijgen "
+        "hun presentatie in hun trackrecord.",
+    ),
+    "actie-cancel": ("status", "Het evenement is afgelast; openstaande uitnodigingen vervallen."),
+    "actie-move": ("status", "Het evenement is verplaatst."),
+    "actie-mislukt": (
+        "alert",
+        "Dat lukt niet in de huidige stand van het evenement (bevestigen "
+        "kan pas als iemand heeft toegezegd, gehouden pas na de start, verplaatsen "
+        "alleen naar een moment in de toekomst).",
+    ),
     "ongeldig": (
         "alert",
         "Uitnodigen lukt niet: deze persoon wil of mag niet spreken, of het "
@@ -89,9 +103,10 @@ def dutch_moment(moment: datetime) -> str:
     )
 
 
-def _render(
+def render_page(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
+    """A programme page with its labels and the review pages' security headers."""
     base = {
         "event_kind_labels": EVENT_KIND_LABELS,
         "event_state_labels": EVENT_STATE_LABELS,
@@ -104,19 +119,21 @@ def _render(
     )
 
 
-def _redirect(url: str) -> RedirectResponse:
+def redirect(url: str) -> RedirectResponse:
+    """A 303 after a form (never cached)."""
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
-def _to_login() -> RedirectResponse:
-    return _redirect("/review/login")
+def to_login() -> RedirectResponse:
+    """Back to the sign-in form."""
+    return redirect("/review/login")
 
 
 @router.get("/events")
 async def events_page(request: Request, conn: Conn, session: MaybeSession) -> Response:
     """The calendar of the coming year with each event's programme."""
     if session is None:
-        return _to_login()
+        return to_login()
     # The last quarter stays visible: who spoke lately is what rotation works from.
     since = datetime.now(UTC) - timedelta(days=92)
     items = await programme.list_programme(
@@ -134,7 +151,7 @@ async def events_page(request: Request, conn: Conn, session: MaybeSession) -> Re
         )
         for item in items
     }
-    return _render(
+    return render_page(
         request,
         "review/events.html",
         {
@@ -157,11 +174,11 @@ async def event_page(
 ) -> Response:
     """One event: its programme and the speakers the matcher proposes."""
     if session is None:
-        return _to_login()
+        return to_login()
     try:
         item = await programme.get_programme(conn, session.principal, event_id)
     except NotFound:
-        return _render(
+        return render_page(
             request,
             "review/error.html",
             {
@@ -176,7 +193,7 @@ async def event_page(
         suggestions = await speakers.suggest_speakers(
             conn, session.principal, event_id, embedder=embedder, today=date.today(), top=8
         )
-    return _render(
+    return render_page(
         request,
         "review/event.html",
         {
@@ -184,12 +201,17 @@ async def event_page(
             "active": "events",
             "item": item,
             "suggestions": suggestions,
+            "started": item.event.starts_at <= datetime.now(UTC),
+            "local_start": item.event.starts_at.astimezone(programme.LOCAL_TIME).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
             "flash": _MESSAGES.get(request.query_params.get("melding", "")),
         },
     )
 
 
-async def _checked_form(request: Request, session: WebSession | None) -> dict[str, str] | None:
+async def checked_form(request: Request, session: WebSession | None) -> dict[str, str] | None:
+    """The form's fields when a signed-in session sent it with its CSRF token, else None."""
     if session is None:
         return None
     form = await request.form()
@@ -198,25 +220,30 @@ async def _checked_form(request: Request, session: WebSession | None) -> dict[st
         web_sessions.check_csrf(session.csrf_token, token if isinstance(token, str) else None)
     except Forbidden:
         return None
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    return {k: v.replace("\x00", "").strip() for k, v in form.items() if isinstance(v, str)}
+
+
+def form_refused(request: Request, session: WebSession | None) -> Response:
+    """403 page for a form without a valid session or CSRF token; nothing changed."""
+    return render_page(
+        request,
+        "review/error.html",
+        {
+            "session": session,
+            "title": "Formulier geweigerd",
+            "message": "Dit formulier is verlopen of komt niet van deze pagina. Er is niets "
+            "gewijzigd.",
+        },
+        status_code=403,
+    )
 
 
 @router.post("/events/{event_id}/invite")
 async def invite(request: Request, event_id: IdPath, conn: Conn, session: MaybeSession) -> Response:
     """Invite a suggested speaker from the event page."""
-    form = await _checked_form(request, session)
+    form = await checked_form(request, session)
     if form is None or session is None:
-        return _render(
-            request,
-            "review/error.html",
-            {
-                "session": session,
-                "title": "Formulier geweigerd",
-                "message": "Dit formulier is verlopen of komt niet van deze pagina. Er is niets "
-                "gewijzigd.",
-            },
-            status_code=403,
-        )
+        return form_refused(request, session)
     raw = form.get("person_id", "")
     code = "uitgenodigd"
     if not raw.isdigit():
@@ -231,92 +258,37 @@ async def invite(request: Request, event_id: IdPath, conn: Conn, session: MaybeS
             code = "al-uitgenodigd"
         except MatcherError:
             code = "ongeldig"
-    return _redirect(f"/review/events/{event_id}?melding={code}#programma")
+    return redirect(f"/review/events/{event_id}?melding={code}#programma")
 
 
-THEME_COLOURS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-)
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 400, 24
-
-
-@router.get("/themes")
-async def themes_page(
-    request: Request, conn: Conn, session: MaybeSession, embedder: EmbedderDep
+@router.post("/events/{event_id}/action")
+async def event_action(
+    request: Request, event_id: IdPath, conn: Conn, session: MaybeSession
 ) -> Response:
-    """The quarter's themes with sizes, sectors, growth, candidate speakers and a 2-D map."""
-    if session is None:
-        return _to_login()
-    report = await themes.discover_themes(
-        conn, session.principal, model_id=embedder.model_id, today=date.today()
-    )
-    colours = {t.index: THEME_COLOURS[n % len(THEME_COLOURS)] for n, t in enumerate(report.themes)}
-    points = [
-        {
-            "cx": round(MAP_PAD + p.x * (MAP_WIDTH - 2 * MAP_PAD), 1),
-            "cy": round(MAP_PAD + (1 - p.y) * (MAP_HEIGHT - 2 * MAP_PAD), 1),
-            "colour": colours[p.theme],
-            "title": p.title,
-            "theme": next(t.label for t in report.themes if t.index == p.theme),
-        }
-        for p in report.points
-    ]
-    coming = await programme.list_programme(
-        conn, session.principal, since=datetime.now(UTC), until=None, kind=EventKind.theme_event
-    )
-    open_events = [
-        i.event
-        for i in coming
-        if i.event.state in (EventState.planned, EventState.speakers_invited)
-    ][:6]
-    return _render(
-        request,
-        "review/themes.html",
-        {
-            "session": session,
-            "active": "themes",
-            "open_events": open_events,
-            "report": report,
-            "colours": colours,
-            "points": points,
-            "map_width": MAP_WIDTH,
-            "map_height": MAP_HEIGHT,
-        },
-    )
-
-
-@router.post("/themes/choose")
-async def choose_theme(request: Request, conn: Conn, session: MaybeSession) -> Response:
-    """Make a discovered theme the theme of a coming theme event."""
-    form = await _checked_form(request, session)
+    """Confirm the programme, record the event as held, cancel it, or move it."""
+    form = await checked_form(request, session)
     if form is None or session is None:
-        return _render(
-            request,
-            "review/error.html",
-            {
-                "session": session,
-                "title": "Formulier geweigerd",
-                "message": "Dit formulier is verlopen of komt niet van deze pagina. Er is niets "
-                "gewijzigd.",
-            },
-            status_code=403,
-        )
-    raw, theme = form.get("event_id", ""), form.get("theme", "").replace("\x00", "").strip()
-    if not raw.isdigit() or not theme or len(theme) > 200:
-        return _redirect("/review/themes")
-    event_id = int(raw)
+        return form_refused(request, session)
+    action, principal, now = form.get("action", ""), session.principal, datetime.now(UTC)
     try:
         async with conn.transaction():
-            await programme.update_event(
-                conn, session.principal, event_id, {"theme": theme}, now=datetime.now(UTC)
-            )
-    except MatcherError:
-        return _redirect(f"/review/events/{event_id}?melding=ongeldig")
-    return _redirect(f"/review/events/{event_id}?melding=thema-gekozen")
+            if action == "confirm":
+                await programme.confirm_programme(conn, principal, event_id)
+            elif action == "held":
+                await programme.mark_held(
+                    conn, principal, event_id, speaker_person_ids=None, now=now
+                )
+            elif action == "cancel":
+                await programme.cancel_event(conn, principal, event_id)
+            elif action == "move":
+                starts_at = datetime.fromisoformat(form.get("starts_at", ""))
+                if not 2000 <= starts_at.year <= 2100:
+                    raise ValueError("year out of range")
+                await programme.update_event(
+                    conn, principal, event_id, {"starts_at": starts_at}, now=now
+                )
+            else:
+                raise ValueError("unknown action")
+    except (MatcherError, ValueError):
+        return redirect(f"/review/events/{event_id}?melding=actie-mislukt")
+    return redirect(f"/review/events/{event_id}?melding=actie-{action}")
