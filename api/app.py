@@ -14,14 +14,21 @@ from api.errors import install_error_handlers
 from api.hardening import harden
 from api.routers import (
     challenges,
+    events,
     health,
     inbox,
     keys,
     mail_links,
     matches,
+    networks,
     organisations,
+    partners,
     people,
+    projects,
     review_mail,
+    review_programme,
+    review_themes,
+    themes,
 )
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
@@ -98,9 +105,16 @@ def create_app(
     app.include_router(inbox.router)
     app.include_router(matches.router)
     app.include_router(keys.router)
+    app.include_router(events.router)
+    app.include_router(partners.router)
+    app.include_router(networks.router)
+    app.include_router(projects.router)
+    app.include_router(themes.router)
     app.include_router(review_pages.router)
     app.include_router(mail_links.router)
     app.include_router(review_mail.router)
+    app.include_router(review_programme.router)
+    app.include_router(review_themes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

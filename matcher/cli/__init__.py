@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from matcher.cli import database, demo, embedding, evaluation, keys, mail, serve, suggest, train
+from matcher.cli import (
+    database,
+    demo,
+    embedding,
+    evaluation,
+    keys,
+    mail,
+    programme,
+    serve,
+    suggest,
+    train,
+)
 
 app = typer.Typer(help="Member matchmaking and capacity sharing.", no_args_is_help=True)
 app.add_typer(database.app, name="db")
@@ -12,6 +23,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(keys.app, name="keys")
 app.add_typer(mail.mail_app, name="mail")
 app.command("digest")(mail.digest_command)
+app.add_typer(programme.programme_app, name="programme")
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
 app.command("reindex")(embedding.reindex)

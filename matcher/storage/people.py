@@ -275,9 +275,15 @@ async def add_embedded_documents(
 async def sync_documents(
     conn: asyncpg.Connection, person_id: int, documents: Sequence[DocumentInput]
 ) -> bool:
-    """Make the track record equal to documents, keeping unchanged items (and their vectors)."""
+    """Make the track record equal to documents, keeping unchanged items (and their vectors).
+
+    Items the association's programme wrote (talks at its events, project outputs) are not
+    the member's to sync and stay.
+    """
     rows = await conn.fetch(
-        "SELECT id, kind, text_hash FROM document WHERE person_id = $1 AND kind <> 'summary'",
+        "SELECT id, kind, text_hash FROM document d WHERE person_id = $1 AND kind <> 'summary' "
+        "AND NOT EXISTS (SELECT 1 FROM event_invitation i WHERE i.document_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM project_output_document o WHERE o.document_id = d.id)",
         person_id,
     )
     existing = {(r["kind"], r["text_hash"]): r["id"] for r in rows}

@@ -8,9 +8,11 @@ from typing import Any
 import asyncpg
 
 from matcher.records import Principal
+from matcher.storage import events as event_store
 from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
+from matcher.storage import projects as project_store
 from matcher.usecases.matches import match_visible
 from matcher.usecases.members import get_person
 
@@ -71,4 +73,6 @@ async def export_person(
         ],
         # Mail sent to the person or naming them (introductions, their digests).
         "mail": await outbox_store.person_mail(conn, person_id, person.email),
+        "speaker_invitations": await event_store.person_invitations(conn, person_id),
+        "project_contact_for": await project_store.person_projects(conn, person_id),
     }
