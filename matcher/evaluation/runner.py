@@ -85,6 +85,14 @@ class ScratchDatabase:
         await db.drop_database(self.server_url, self.name)
 
 
+def _own_organisation_name(profile_id: str, named: set[str]) -> str:
+    """A name for the organisation of a profile without one, unlike every named one."""
+    name = f"profiel {profile_id}"
+    while name in named:
+        name += "'"
+    return name
+
+
 async def _load(
     conn: asyncpg.Connection, dataset: Dataset, embedder: Embedder
 ) -> tuple[dict[int, str], dict[str, int], dict[str, str]]:
@@ -109,10 +117,12 @@ async def _load(
             org_ids[name] = created.id
         return org_ids[name]
 
+    named = {p.organisation for p in dataset.profiles if p.organisation}
+    named |= {c.organisation for c in dataset.challenges if c.organisation}
     person_profile: dict[int, str] = {}
     doc_rows: list[tuple[int, DocumentInput]] = []
     for profile in dataset.profiles:
-        org_name = profile.organisation or f"\x00profile:{profile.id}"
+        org_name = profile.organisation or _own_organisation_name(profile.id, named)
         org_id = await organisation(org_name, profile.sector, profile.region)
         person_id = await people_store.insert_person(
             conn,
