@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from matcher.matching.capacity import challenge_window, free_hours
-from matcher.matching.lexical import LexicalStats, shared_lexemes
+from matcher.matching.lexical import LexicalStats
 from matcher.matching.lexical import similarities as lexical_similarities
-from matcher.matching.text import compound_matches, content_words, related_words
+from matcher.matching.terms import shared_key_terms
+from matcher.matching.text import content_words, related_words
 from matcher.records import (
     Candidate,
     ChallengeKind,
@@ -99,7 +100,7 @@ class TermContext:
 
     query_lexemes: tuple[str, ...]
     stats: LexicalStats
-    query_words: tuple[str, ...]
+    query_text: str
 
 
 @dataclass(slots=True)
@@ -116,6 +117,8 @@ class ScoredCandidate:
     cross_sector: bool
     speaker_topics_matched: list[str]
     terms: TermContext | None = field(default=None, repr=False)
+    placed_as_nth_of_organisation: int = 0
+    """Set by rank when diversity put this person below a lower score: n-th of their organisation."""
 
 
 def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | None) -> str | None:
@@ -201,7 +204,7 @@ def score_candidates(
     window = challenge_window(query.starts_on, query.needed_by, today=today)
     query_words = content_words(query.text)
     lexical = _lexical_scores(query, candidates, config)
-    terms = TermContext(tuple(query_lexemes), stats, tuple(query_words))
+    terms = TermContext(tuple(query_lexemes), stats, query.text)
     scored: list[ScoredCandidate] = []
     for cand in candidates:
         free = free_hours(
@@ -323,22 +326,14 @@ def fill_shared_terms(scored: ScoredCandidate, *, documents: int = 3) -> None:
 
 
 def shared_terms(doc: EvidenceDoc, terms: TermContext, limit: int = 5) -> list[str]:
-    """Words the challenge and the document share, as the challenge wrote them.
-
-    Same stem first (rarest first), then compound parts ("beveiliging" inside
-    "informatiebeveiligingsbeleid").
-    """
-    out: list[str] = []
-    for lex in shared_lexemes(terms.query_lexemes, doc.lexemes, terms.stats):
-        word = next((w for w in terms.query_words if w.startswith(lex)), lex)
-        if word not in out:
-            out.append(word)
-    if len(out) < limit:
-        doc_words = content_words(document_text(doc.title, doc.body))
-        for word in compound_matches(terms.query_words, doc_words):
-            if word not in out and not any(word in w or w in word for w in out):
-                out.append(word)
-    return out[:limit]
+    """Key terms the challenge and the document share, as words a member finds in both."""
+    return shared_key_terms(
+        terms.query_text,
+        document_text(doc.title, doc.body),
+        query_lexemes=terms.query_lexemes,
+        stats=terms.stats,
+        limit=limit,
+    )
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -356,6 +351,14 @@ def rank(
     chosen: list[ScoredCandidate] = []
     per_org: dict[int | None, int] = defaultdict(int)
     remaining = list(ordered)
+
+    def place(picked: ScoredCandidate) -> None:
+        org = picked.candidate.organisation_id
+        lower_above = any(c.score < picked.score for c in chosen)
+        picked.placed_as_nth_of_organisation = per_org[org] + 1 if lower_above else 0
+        per_org[org] += 1
+        chosen.append(picked)
+
     while remaining and len(chosen) < top:
         best_index = 0
         best_value = -math.inf
@@ -368,9 +371,8 @@ def rank(
                 best_index, best_value = i, value
         if best_value == -math.inf:
             # Only over-represented organisations are left: fill by score.
-            chosen.extend(remaining[: top - len(chosen)])
+            for picked in remaining[: top - len(chosen)]:
+                place(picked)
             break
-        picked = remaining.pop(best_index)
-        per_org[picked.candidate.organisation_id] += 1
-        chosen.append(picked)
+        place(remaining.pop(best_index))
     return chosen

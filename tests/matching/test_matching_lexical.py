@@ -7,7 +7,6 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.matching.lexical import NgramIndex, char_ngrams, lexical_tokens, similarities
-from matcher.matching.text import compound_matches
 
 
 def test_tokens_drop_stop_words_and_diacritics_but_keep_numbers() -> None:
@@ -91,10 +90,3 @@ def test_the_index_caches_documents_and_starts_afresh_at_its_bound() -> None:
             "cloud migratie", ["cloudmigratie", "cloud kosten", "archief"], index=NgramIndex()
         ),
     )
-
-
-def test_compound_matches_find_parts_both_ways() -> None:
-    query_words = ["beveiliging", "phishingmails", "beleid", "nodig"]
-    doc_words = ["informatiebeveiligingsbeleid", "phishing", "opgesteld"]
-    assert compound_matches(query_words, doc_words) == ["beveiliging", "phishingmails", "beleid"]
-    assert compound_matches(["beleid"], ["beleid"]) == []

@@ -1,0 +1,167 @@
+"""Shared key terms in the members' own words, and words that are context, not expertise.
+
+A shared term is shown as a word that a member can find in both texts: the same word in
+both ("privacy"), or a word of one text that begins or sits inside a compound of the other
+without being its last part ("phishing" in "phishingmails", "beveiliging" in
+"informatiebeveiligingsbeleid"). Dutch compounds put the general word last ("beleid" in
+"back-upbeleid"), so a match on the last part alone is not the shared concept and is not
+shown. Numbers, dates, durations and the logistics of a meeting or an event are never key
+terms: they say when and how, not what someone knows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from matcher.matching.lexical import KEY_TERM_MAX_SHARE, LexicalStats, idf
+from matcher.matching.text import STOP_WORDS
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+_HAS_DIGIT = re.compile(r"\d")
+
+MIN_PART = 5
+"""Letters a word needs to count as part of a compound of the other text."""
+
+_WEEKDAYS = (
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "maandagen dinsdagen woensdagen donderdagen vrijdagen weekend weekends"
+)
+_MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "january february march june july august october "
+    "voorjaar najaar zomer winter herfst lente spring summer autumn"
+)
+_DURATIONS = (
+    "uur uren urenbudget minuut minuten kwartier dag dagen dagdeel dagdelen week weken "
+    "weekly wekelijks maand maanden maandelijks jaar jaren jaarlijks kwartaal kwartalen "
+    "hour hours minute minutes day days month months monthly year years yearly quarter "
+    "halfjaar periode termijn deadline tijdens vanaf uiterlijk binnenkort begin eind einde"
+)
+_NUMBERS = (
+    "een twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig "
+    "vijftig honderd duizend eerste tweede derde vierde vijfde half halve "
+    "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
+    "first second third fourth fifth"
+)
+# The when, where and for whom of an event or a request: they describe the occasion.
+_LOGISTICS = (
+    "lunchsessie lunchsessies lunch sessie sessies bijeenkomst bijeenkomsten evenement "
+    "evenementen event events themadag themabijeenkomst middag ochtend avond "
+    "publiek zaal locatie datum deelnemers deelnemer aanwezigen bezoekers leden lid "
+    "spreker sprekers presentatie presentaties presenteren praatje talk talks speaker "
+    "speakers audience session sessions venue meeting meetings keynote workshop workshops "
+    "donderdagmiddag donderdagochtend online fysiek hybride programma agenda "
+    "gezocht zoeken ervaring ervaren kennis deskundige expert experts vraag vragen "
+    "organisatie organisaties collega collega's medewerkers team teams mensen persoon "
+    "experience knowledge people person organisation organisations colleagues"
+)
+CONTEXT_WORDS = frozenset(" ".join((_WEEKDAYS, _MONTHS, _DURATIONS, _NUMBERS, _LOGISTICS)).split())
+"""Words that are never expertise: weekdays, months, durations, numbers, event logistics."""
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics, for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def surface_words(text: str) -> list[str]:
+    """Lower-case words as written, hyphenated words also as their parts ("bio-verantwoording")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        word = token.lower()
+        out.append(word)
+        if "-" in word:
+            out.extend(part for part in word.split("-") if part)
+    return out
+
+
+def is_key_word(word: str) -> bool:
+    """A word that may carry expertise: long enough, no number, no stop or context word."""
+    bare = word.strip("'-")
+    if len(bare) < 3 or _HAS_DIGIT.search(bare):
+        return False
+    return bare not in STOP_WORDS and bare not in CONTEXT_WORDS and fold(bare) not in CONTEXT_WORDS
+
+
+def _inside_not_last(part: str, compound: str) -> bool:
+    """``part`` occurs in ``compound`` somewhere other than as its last part."""
+    if len(part) < MIN_PART or len(compound) <= len(part):
+        return False
+    index = compound.find(part)
+    while index >= 0:
+        if index + len(part) < len(compound):
+            return True
+        index = compound.find(part, index + 1)
+    return False
+
+
+def _lexeme_of(word: str, lexemes: Iterable[str]) -> str | None:
+    """The longest stemmed lexeme that this word is a form of, if any."""
+    best: str | None = None
+    folded = fold(word)
+    for lex in lexemes:
+        stem = lex[:-1] if len(lex) > 4 else lex
+        if folded.startswith(stem) and (best is None or len(lex) > len(best)):
+            best = lex
+    return best
+
+
+def shared_key_terms(
+    query_text: str,
+    document_text: str,
+    *,
+    query_lexemes: Sequence[str] = (),
+    stats: LexicalStats | None = None,
+    limit: int = 5,
+) -> list[str]:
+    """Key terms both texts contain, as written; rarest first, then in the challenge's order.
+
+    A word found in more than 5% of all documents (by its stemmed lexeme) is left out: it is
+    everywhere and says little about expertise.
+    """
+    query_words = list(dict.fromkeys(w for w in surface_words(query_text) if is_key_word(w)))
+    doc_words = {w for w in surface_words(document_text) if is_key_word(w)}
+    doc_folded = {fold(w): w for w in doc_words}
+    found: list[str] = []
+    for q in query_words:
+        fq = fold(q)
+        if fq in doc_folded:
+            found.append(q)
+            continue
+        # The shorter word must sit in the longer one, but not as its (general) last part.
+        for fd, d in sorted(doc_folded.items(), key=lambda item: fq.find(item[0])):
+            if _inside_not_last(fd, fq):
+                found.append(d)
+            elif _inside_not_last(fq, fd):
+                found.append(q)
+    terms = list(dict.fromkeys(found))
+    # Drop a word that is part of another shown word: "bio" next to "bio-verantwoording".
+    terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+    if stats is None:
+        return terms[:limit]
+    common_above = max(2.0, KEY_TERM_MAX_SHARE * stats.documents)
+    ranked: list[tuple[float, int, str]] = []
+    for position, term in enumerate(terms):
+        lex = _lexeme_of(term, query_lexemes)
+        if lex is not None and stats.document_frequency.get(lex, 0) > common_above:
+            continue
+        rarity = idf(stats, lex) if lex is not None else 0.0
+        ranked.append((-rarity, position, term))
+    return [term for _, _, term in sorted(ranked)][:limit]
+
+
+def in_both_texts(term: str, first: str, second: str) -> bool:
+    """A shown term is a word of one text and a word, or a non-final compound part, of the other."""
+
+    def has(text: str, whole_only: bool) -> bool:
+        words = {fold(w) for w in surface_words(text)}
+        ft = fold(term)
+        if ft in words:
+            return True
+        return not whole_only and any(_inside_not_last(ft, w) for w in words)
+
+    return (has(first, True) and has(second, False)) or (has(second, True) and has(first, False))
