@@ -58,7 +58,39 @@ _LOGISTICS = (
     "organisatie organisaties collega collega's medewerkers team teams mensen persoon "
     "experience knowledge people person organisation organisations colleagues"
 )
-CONTEXT_WORDS = frozenset(" ".join((_WEEKDAYS, _MONTHS, _DURATIONS, _NUMBERS, _LOGISTICS)).split())
+# General words of any text: they join a sentence, they do not name what someone knows.
+_GENERAL = (
+    "samen nieuw nieuwe nieuwer maken maakt gemaakt verschil zodat elkaar elkaars onder per "
+    "gebruik gebruiken gebruikt direct vallen valt laat laten zien ziet start starten kleine "
+    "klein grote groot groter basis plaats eerst eerder sinds steeds waarmee hierbij daarbij "
+    "daarna daarnaast zorgt zorgen zorgde beter beste aantal paar vooral echt hele geheel "
+    "werken werkt werkte gewerkt werk doet deed gedaan geeft geven gaf kreeg krijgen houden "
+    "hield staat stond weten weet wilde kijken kijkt brengen bracht ging lukt dezelfde "
+    "hetzelfde tussen bieden biedt volgen volgt stappen alleen konden kunnen beide aanpak "
+    "uitvoeren uitgevoerd gedeeld gedeelde delen deelt bereid bleek keuze overwegen "
+    "verzamelen verzamelt weten stopt draait binnen buiten regio regionaal regionale "
+    "has have had would could may might must make made makes use used using uses new "
+    "well good better best many much several various within across between during "
+    "based including include includes like often way ways part parts learn built build "
+    "store manage share example group time company customer clients external control"
+)
+# Who asks and where: the asker's own sector, organisation type or region is context.
+_SECTOR = (
+    "gemeente gemeenten gemeentelijke overheid overheden provincie provincies waterschap "
+    "waterschappen wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen "
+    "zorgorganisatie zorgorganisaties hogeschool hogescholen universiteit school scholen "
+    "onderwijsinstelling corporatie corporaties woningcorporatie woningcorporaties bedrijf "
+    "bedrijven mkb sector sectoren noord noorden noordelijke noord-nederland friesland "
+    "fryslân groningen drenthe regio regionaal regionale landelijk landelijke "
+    "municipality municipalities hospital hospitals government region regional"
+)
+SECTOR_CONTEXT = frozenset(_SECTOR.split())
+"""Words about the asker's sector, organisation type or region: context, not expertise."""
+
+CONTEXT_WORDS = (
+    frozenset(" ".join((_WEEKDAYS, _MONTHS, _DURATIONS, _NUMBERS, _LOGISTICS, _GENERAL)).split())
+    | SECTOR_CONTEXT
+)
 """Words that are never expertise: weekdays, months, durations, numbers, event logistics."""
 
 
