@@ -11,8 +11,9 @@ from datetime import date
 from matcher.matching.capacity import challenge_window, free_hours
 from matcher.matching.lexical import LexicalStats
 from matcher.matching.lexical import similarities as lexical_similarities
-from matcher.matching.terms import shared_key_terms
-from matcher.matching.text import content_words, related_words
+from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
+from matcher.matching.terms import expertise_text, is_key_word, shared_key_terms
+from matcher.matching.text import content_words
 from matcher.records import (
     Candidate,
     ChallengeKind,
@@ -37,6 +38,7 @@ class ScoringConfig:
     cross_sector_bonus: float = 0.05
     province_bonus: float = 0.02
     speaker_topic_bonus: float = 0.15
+    speaker_topic_relative: float = 0.8
     unwilling_speaker_factor: float = 0.5
     capacity_penalty: float = 0.6
     exposure_penalty: float = 0.05
@@ -47,6 +49,7 @@ class ScoringConfig:
     use_lexical: bool = True
     use_constraints: bool = True
     use_diversity: bool = True
+    drop_context_words: bool = True
 
     def without(self, component: str) -> ScoringConfig:
         """This configuration with one component switched off (for ablation)."""
@@ -61,6 +64,7 @@ class ScoringConfig:
             "exposure": {"exposure_penalty": 0.0},
             "partner": {"partner_organisation_weight": 0.0},
             "diversity": {"use_diversity": False},
+            "context": {"drop_context_words": False},
         }
         if component not in switches:
             raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
@@ -78,6 +82,7 @@ ABLATION_COMPONENTS = (
     "exposure",
     "partner",
     "diversity",
+    "context",
 )
 
 
@@ -144,7 +149,9 @@ def _lexical_scores(
     docs = [d for c in candidates for d in c.documents]
     if not config.use_lexical or not docs:
         return {}
-    values = lexical_similarities(query.text, [document_text(d.title, d.body) for d in docs])
+    # Context (when, where, for whom) is left out: it is not the expertise asked for.
+    text = expertise_text(query.text) if config.drop_context_words else query.text
+    values = lexical_similarities(text, [document_text(d.title, d.body) for d in docs])
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
 
@@ -153,6 +160,8 @@ def _doc_scores(
 ) -> list[DocScore]:
     out: list[DocScore] = []
     for doc in candidate.documents:
+        if doc.kind == TOPICS_KIND:  # declared, not track record: used for speaker fit only
+            continue
         dense = doc.dense if (doc.dense is not None and config.use_dense) else 0.0
         lex = lexical.get(doc.document_id, 0.0)
         relevance = config.dense_weight * dense + config.lexical_weight * lex
@@ -181,15 +190,6 @@ def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
     return total
 
 
-def _speaker_topics_matched(candidate: Candidate, query_words: Sequence[str]) -> list[str]:
-    matched = []
-    for topic in candidate.speaker_topics:
-        topic_words = content_words(topic)
-        if any(related_words(t, q) for t in topic_words for q in query_words):
-            matched.append(topic)
-    return matched
-
-
 def score_candidates(
     query: ChallengeQuery,
     candidates: Sequence[Candidate],
@@ -202,8 +202,18 @@ def score_candidates(
     """Score every eligible candidate; ineligible ones are left out, never down-weighted."""
     config = config or ScoringConfig()
     window = challenge_window(query.starts_on, query.needed_by, today=today)
-    query_words = content_words(query.text)
+    query_words = [w for w in content_words(query.text) if is_key_word(w)]
     lexical = _lexical_scores(query, candidates, config)
+    topics = (
+        speaker_topic_fit(
+            candidates,
+            query_words,
+            relative=config.speaker_topic_relative,
+            by_meaning=config.use_dense,
+        )
+        if query.kind is ChallengeKind.speaker
+        else {}
+    )
     terms = TermContext(tuple(query_lexemes), stats, query.text)
     scored: list[ScoredCandidate] = []
     for cand in candidates:
@@ -256,13 +266,13 @@ def score_candidates(
             features["capacity_fit"] = 1.0 if free > 0 else 0.0
         topics_matched: list[str] = []
         if query.kind is ChallengeKind.speaker:
-            topics_matched = _speaker_topics_matched(cand, query_words)
+            topic_fit, topics_matched = topics.get(cand.person_id, (0.0, []))
             features["willing_to_speak"] = 1.0 if cand.willing_to_speak else 0.0
-            features["speaker_topic_match"] = 1.0 if topics_matched else 0.0
+            features["speaker_topic_match"] = topic_fit
             if not cand.willing_to_speak:
                 speaker_factor = config.unwilling_speaker_factor
             else:
-                speaker_factor = 1.0 + (config.speaker_topic_bonus if topics_matched else 0.0)
+                speaker_factor = 1.0 + config.speaker_topic_bonus * topic_fit
             if speaker_factor != 1.0:
                 parts["speaker_factor"] = speaker_factor
             factor *= speaker_factor

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from matcher.matching.lexical import KEY_TERM_MAX_SHARE, LexicalStats, idf
 from matcher.matching.text import STOP_WORDS
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
-_HAS_DIGIT = re.compile(r"\d")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_NUMBER_LIKE = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,2}$")
+_ANY_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 MIN_PART = 5
 """Letters a word needs to count as part of a compound of the other text."""
@@ -94,6 +95,22 @@ CONTEXT_WORDS = (
 """Words that are never expertise: weekdays, months, durations, numbers, event logistics."""
 
 
+def expertise_text(text: str) -> str:
+    """The text without context words: its occasion (numbers, dates, logistics), the asker's
+    sector, organisation type or region, and general words."""
+    kept = [
+        token
+        for token in _ANY_TOKEN.findall(text)
+        if not _is_count_or_year(token) and token.lower() not in CONTEXT_WORDS
+    ]
+    return " ".join(kept)
+
+
+def _is_count_or_year(token: str) -> bool:
+    """30, 180, 2027: a quantity or a date. Standards' numbers (27001, 62443) are kept."""
+    return token.isdigit() and (len(token) <= 3 or 1900 <= int(token) <= 2100)
+
+
 def fold(word: str) -> str:
     """Lower case without diacritics, for comparing words."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -114,7 +131,7 @@ def surface_words(text: str) -> list[str]:
 def is_key_word(word: str) -> bool:
     """A word that may carry expertise: long enough, no number, no stop or context word."""
     bare = word.strip("'-")
-    if len(bare) < 3 or _HAS_DIGIT.search(bare):
+    if len(bare) < 3 or _NUMBER_LIKE.match(bare) or not any(c.isalpha() for c in bare):
         return False
     return bare not in STOP_WORDS and bare not in CONTEXT_WORDS and fold(bare) not in CONTEXT_WORDS
 

@@ -182,6 +182,7 @@ async def insert_person(
     except asyncpg.CheckViolationError as exc:
         raise InvalidInput("available_from must not be after available_until") from exc
     await set_summary(conn, int(person_id), str(fields.get("summary", "")))
+    await set_speaker_topics(conn, int(person_id), fields.get("speaker_topics", ()))
     await add_documents(conn, int(person_id), documents)
     await set_conflicts(conn, int(person_id), conflict_organisation_ids)
     return int(person_id)
@@ -210,6 +211,8 @@ async def update_person(conn: asyncpg.Connection, person_id: int, fields: dict[s
             raise NotFound(f"person {person_id} does not exist")
     if "summary" in fields:
         await set_summary(conn, person_id, str(fields["summary"]))
+    if "speaker_topics" in fields:
+        await set_speaker_topics(conn, person_id, fields["speaker_topics"])
 
 
 async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) -> None:
@@ -233,6 +236,36 @@ async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) ->
         person_id,
         summary,
         digest,
+    )
+
+
+def speaker_topics_text(topics: Sequence[str]) -> str:
+    """The text of a person's speaker-topics document."""
+    return "; ".join(t.strip() for t in topics if t.strip())
+
+
+async def set_speaker_topics(
+    conn: asyncpg.Connection, person_id: int, topics: Sequence[str]
+) -> None:
+    """Keep the speaker-topics document (embedded, matched by meaning) in step with the topics."""
+    body = speaker_topics_text(topics)
+    if not body:
+        await conn.execute(
+            "DELETE FROM document WHERE person_id = $1 AND kind = 'speaker_topics'", person_id
+        )
+        return
+    await conn.execute(
+        """
+        INSERT INTO document (person_id, kind, title, body, text_hash)
+        VALUES ($1, 'speaker_topics', '', $2, $3)
+        ON CONFLICT (person_id) WHERE kind = 'speaker_topics'
+        DO UPDATE SET body = EXCLUDED.body, text_hash = EXCLUDED.text_hash,
+                      embed_attempts = 0, embed_error = NULL, embed_after = now(), updated_at = now()
+        WHERE document.text_hash IS DISTINCT FROM EXCLUDED.text_hash
+        """,
+        person_id,
+        body,
+        text_hash(body),
     )
 
 
@@ -277,7 +310,7 @@ async def sync_documents(
 ) -> bool:
     """Make the track record equal to documents, keeping unchanged items (and their vectors)."""
     rows = await conn.fetch(
-        "SELECT id, kind, text_hash FROM document WHERE person_id = $1 AND kind <> 'summary'",
+        "SELECT id, kind, text_hash FROM document WHERE person_id = $1 AND kind NOT IN ('summary', 'speaker_topics')",
         person_id,
     )
     existing = {(r["kind"], r["text_hash"]): r["id"] for r in rows}
@@ -301,7 +334,7 @@ async def update_document(
             embed_attempts = CASE WHEN text_hash = $6 THEN embed_attempts ELSE 0 END,
             embed_error = CASE WHEN text_hash = $6 THEN embed_error ELSE NULL END,
             updated_at = now()
-        WHERE id = $1 AND person_id = $2 AND kind <> 'summary'
+        WHERE id = $1 AND person_id = $2 AND kind NOT IN ('summary', 'speaker_topics')
         """,
         document_id,
         person_id,
@@ -317,7 +350,7 @@ async def update_document(
 async def delete_document(conn: asyncpg.Connection, person_id: int, document_id: int) -> None:
     """Remove one track-record item."""
     status = await conn.execute(
-        "DELETE FROM document WHERE id = $1 AND person_id = $2 AND kind <> 'summary'",
+        "DELETE FROM document WHERE id = $1 AND person_id = $2 AND kind NOT IN ('summary', 'speaker_topics')",
         document_id,
         person_id,
     )
