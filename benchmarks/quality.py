@@ -34,6 +34,7 @@ from matcher.evaluation.runner import (
     evaluate_dataset,
     subset_metrics,
 )
+from matcher.evaluation.subsets import context_pairs, kind_subset, top3_stability
 from matcher.logging import configure_logging
 from matcher.matching.scoring import ABLATION_COMPONENTS, ScoringConfig
 from matcher.settings import Settings
@@ -47,6 +48,8 @@ SUBSET_LABELS = {
     "nl->en": "Dutch challenge, an English top profile",
     "en->nl": "English challenge, a Dutch top profile",
     "same": "top profiles in the challenge's language",
+    "speaker": "speaker challenges",
+    "context": "context pairs, both versions",
 }
 
 
@@ -113,8 +116,14 @@ def ablation_table(run: Run) -> list[str]:
 
 
 def subset_table(runs: Sequence[Run], dataset: Dataset) -> list[str]:
-    """nDCG@10 / MRR per language subset and backend (default configuration)."""
-    subsets = {"all": list(dataset.graded_challenges()), **challenge_subsets(dataset)}
+    """nDCG@10 / MRR per language subset, the speaker and context subsets, per backend."""
+    pairs = context_pairs(dataset)
+    subsets = {
+        "all": list(dataset.graded_challenges()),
+        **challenge_subsets(dataset),
+        "speaker": kind_subset(dataset, "speaker"),
+        "context": [cid for pair in pairs for cid in pair],
+    }
     header = "| subset | challenges | " + " | ".join(f"{r.backend} nDCG / MRR" for r in runs) + " |"
     lines = [header, "| --- | ---: | " + " | ".join("---:" for _ in runs) + " |"]
     for key, ids in subsets.items():
@@ -126,6 +135,26 @@ def subset_table(runs: Sequence[Run], dataset: Dataset) -> list[str]:
             cells.append(f"{_num(m['ndcg@10'])} / {_num(m['mrr'])}")
         label = SUBSET_LABELS.get(key, key)
         lines.append(f"| {label} (`{key}`) | {len(ids)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def stability_table(runs: Sequence[Run], dataset: Dataset) -> list[str]:
+    """Top-3 stability over the with/without-context pairs, per backend and ablation."""
+    pairs = context_pairs(dataset)
+    lines = [
+        "| backend | configuration | pairs | same top 3 | top-3 overlap | same first |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        for name, result in run.results.items():
+            if name not in ("default", "without context", "without lexical", "without dense"):
+                continue
+            rankings = {cid: r.ranking for cid, r in result.per_challenge.items()}
+            st = top3_stability(rankings, pairs)
+            lines.append(
+                f"| {run.backend} | {name} | {st.pairs} | {_num(st.same_top3, 2)} "
+                f"| {_num(st.top3_overlap, 2)} | {_num(st.same_first, 2)} |"
+            )
     return lines
 
 
@@ -162,10 +191,11 @@ def report(runs: Sequence[Run], dataset: Dataset, dataset_dir: Path, seconds: fl
         "",
         "Each row is `ScoringConfig().without(component)`; Δ is against the default row "
         "(a negative Δ nDCG / MRR or a positive Δ loss means the component helps here). "
-        "Sector, province, capacity, speaker and exposure rules are neutral or absent in "
+        "Sector, province, capacity and exposure rules are neutral or absent in "
         "this benchmark by construction (the grades ignore sector and region; the profiles "
-        "carry no capacity or speaker data), so those rows show their cost on pure relevance, "
-        "not their value to members.",
+        "carry no capacity data), so those rows show their cost on pure relevance, "
+        "not their value to members. 25 profiles declare speaking data (willing or not, "
+        "speaker topics); the speaker row matters for the speaker subset below.",
         "",
         *ablation_table(default),
         "",
@@ -177,6 +207,14 @@ def report(runs: Sequence[Run], dataset: Dataset, dataset_dir: Path, seconds: fl
         "difference of a few points is noise.",
         "",
         *subset_table(runs, dataset),
+        "",
+        "## Context is not expertise: with/without-context pairs",
+        "",
+        "Each pair asks the same question once plainly and once with a phrase about the "
+        'asker ("voor een waterschap", "bij een gemeente", "in de zorg"); both carry '
+        "the same grades. The top 3 should not change because of the context phrase.",
+        "",
+        *stability_table(runs, dataset),
         "",
     ]
     return "\n".join(lines)
