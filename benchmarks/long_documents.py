@@ -15,16 +15,85 @@ import json
 import random
 from pathlib import Path
 
-_COMMON = (
-    "we study the effect of a new method on data from several experiments and show that "
-    "results improve over previous work while the approach remains simple robust and general "
-    "our analysis suggests further research is needed to confirm these findings in practice"
-).split()
-_STEMS = (
-    "quant graph neur lattice spectr catal membran protein genom climat ocean sediment "
-    "polymer photon magnet plasma turbul fluid optim stochast bayes causal tensor manifold "
-    "enzym microb soil aerosol seism glaci urban transit market"
-).split()
+_COMMON = [
+    "we",
+    "study",
+    "the",
+    "effect",
+    "of",
+    "a",
+    "new",
+    "method",
+    "on",
+    "data",
+    "from",
+    "several",
+    "experiments",
+    "and",
+    "show",
+    "that",
+    "results",
+    "improve",
+    "over",
+    "previous",
+    "work",
+    "while",
+    "the",
+    "approach",
+    "remains",
+    "simple",
+    "robust",
+    "and",
+    "general",
+    "our",
+    "analysis",
+    "suggests",
+    "further",
+    "research",
+    "is",
+    "needed",
+    "to",
+    "confirm",
+    "these",
+    "findings",
+    "in",
+    "practice",
+]
+_STEMS = [
+    "quant",
+    "graph",
+    "neur",
+    "lattice",
+    "spectr",
+    "catal",
+    "membran",
+    "protein",
+    "genom",
+    "climat",
+    "ocean",
+    "sediment",
+    "polymer",
+    "photon",
+    "magnet",
+    "plasma",
+    "turbul",
+    "fluid",
+    "optim",
+    "stochast",
+    "bayes",
+    "causal",
+    "tensor",
+    "manifold",
+    "enzym",
+    "microb",
+    "soil",
+    "aerosol",
+    "seism",
+    "glaci",
+    "urban",
+    "transit",
+    "market",
+]
 _ENDINGS = ("ation", "ics", "ology", "al", "ity", "ive", "ometry", "ase", "oid", "ism")
 
 

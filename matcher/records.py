@@ -213,7 +213,7 @@ class EvidenceDoc:
     title: str
     body: str
     dense: float | None
-    lexemes: tuple[str, ...]
+    lexemes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -33,7 +33,24 @@ async def query_lexemes(conn: asyncpg.Connection, text: str) -> list[str]:
 
 
 async def lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> LexicalStats:
-    """Document frequencies of the lexemes over all track-record documents."""
+    """Document frequencies of the lexemes over all documents, from the maintained table.
+
+    Before the table was first filled (a new database), they are counted from the documents.
+    """
+    state = await conn.fetchrow("SELECT documents FROM lexeme_statistic_state")
+    if state is None:
+        return await _count_lexical_stats(conn, lexemes)
+    rows = await conn.fetch(
+        "SELECT lexeme, document_count FROM lexeme_statistic WHERE lexeme = ANY($1::text[])",
+        list(lexemes),
+    )
+    return LexicalStats(
+        documents=int(state["documents"]),
+        document_frequency={r["lexeme"]: int(r["document_count"]) for r in rows},
+    )
+
+
+async def _count_lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> LexicalStats:
     documents = int(await conn.fetchval("SELECT count(*) FROM document"))
     frequency: dict[str, int] = {}
     if lexemes:
@@ -51,6 +68,49 @@ async def lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> Lex
         )
         frequency = {r["lexeme"]: int(r["df"]) for r in rows}
     return LexicalStats(documents=documents, document_frequency=frequency)
+
+
+_LEXEME_REFRESH_LOCK = 7_310_442_107
+
+
+async def refresh_lexeme_statistics(conn: asyncpg.Connection, *, only_if_stale: bool) -> bool:
+    """Recount the lexemes' document frequencies; returns whether it did.
+
+    Stale means never counted, the number of documents moved by more than 2% (at least 5),
+    or a document changed since the last count more than ten minutes ago. One refresh at a
+    time: a concurrent caller skips.
+    """
+    async with conn.transaction():
+        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _LEXEME_REFRESH_LOCK):
+            return False
+        if only_if_stale:
+            stale = await conn.fetchval(
+                """
+                SELECT s.documents IS NULL
+                    OR abs(c.n - s.documents) > greatest(5, 0.02 * s.documents)
+                    OR (c.changed > s.refreshed_at AND s.refreshed_at < now() - interval '10 min')
+                FROM (SELECT count(*) AS n, max(updated_at) AS changed FROM document) AS c
+                LEFT JOIN lexeme_statistic_state s ON true
+                """
+            )
+            if not stale:
+                return False
+        await conn.execute("DELETE FROM lexeme_statistic")
+        await conn.execute(
+            """
+            INSERT INTO lexeme_statistic (lexeme, document_count)
+            SELECT word, ndoc FROM ts_stat('SELECT search FROM document')
+            """
+        )
+        await conn.execute(
+            """
+            INSERT INTO lexeme_statistic_state (singleton, documents, refreshed_at)
+            SELECT true, count(*), now() FROM document
+            ON CONFLICT (singleton) DO UPDATE
+            SET documents = EXCLUDED.documents, refreshed_at = EXCLUDED.refreshed_at
+            """
+        )
+    return True
 
 
 def _or_query(lexemes: Sequence[str]) -> str:
@@ -110,7 +170,8 @@ async def candidate_person_ids(
 
 
 async def refresh_statistics(conn: asyncpg.Connection) -> None:
-    """Planner statistics after a bulk load, so retrieval gets sensible plans."""
+    """Planner and lexeme statistics after a bulk load, so retrieval gets sensible plans."""
+    await refresh_lexeme_statistics(conn, only_if_stale=False)
     await conn.execute("ANALYZE")
 
 
@@ -166,8 +227,7 @@ async def load_candidates(
         )
         doc_rows = await conn.fetch(
             f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense,
-                   tsvector_to_array(d.search) AS lexemes
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
@@ -177,8 +237,7 @@ async def load_candidates(
     else:
         doc_rows = await conn.fetch(
             """
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense,
-                   tsvector_to_array(d.search) AS lexemes
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
@@ -192,7 +251,6 @@ async def load_candidates(
                 title=r["title"],
                 body=r["body"],
                 dense=float(r["dense"]) if r["dense"] is not None else None,
-                lexemes=tuple(r["lexemes"]),
             )
         )
     return [

@@ -11,6 +11,7 @@ import asyncpg
 
 from embeddings.base import Embedder
 from matcher.logging import get_logger
+from matcher.storage import candidates as candidate_store
 from matcher.storage import embedding_queue as queue
 from matcher.storage.embedding_queue import Table
 
@@ -62,6 +63,10 @@ async def embed_batch(
     report.embedded = len(stored)
     if table == "challenge":
         report.challenges = stored
+    elif stored:
+        # Corpus statistics follow the documents here, off the request path.
+        async with pool.acquire() as conn:
+            await candidate_store.refresh_lexeme_statistics(conn, only_if_stale=True)
     return report
 
 

@@ -238,3 +238,34 @@ async def test_candidates_carry_dense_similarity_per_document(conn: asyncpg.Conn
         conn, vector=vector, model_id="m", lexemes=[], exclude_organisation_id=None, limit=5
     )
     assert ids == [person]
+
+
+async def test_lexeme_statistics_are_kept_in_a_table_and_refreshed_when_stale(
+    conn: asyncpg.Connection,
+) -> None:
+    org = await conn.fetchval(
+        "INSERT INTO organisation (name, sector_code) VALUES ('Org', 'ict') RETURNING id"
+    )
+    person = await conn.fetchval(
+        "INSERT INTO person (organisation_id, name, email) VALUES ($1, 'P', 'p@x.org') "
+        "RETURNING id",
+        org,
+    )
+    insert = (
+        "INSERT INTO document (person_id, kind, body, text_hash) VALUES ($1, 'project', $2, 'x')"
+    )
+    for body in ("Informatiebeveiliging bij gemeenten.", "Informatiebeveiliging.", "Cloud."):
+        await conn.execute(insert, person, body)
+    live = await candidate_store.lexical_stats(conn, ["informatiebeveil", "cloud"])
+    assert await candidate_store.refresh_lexeme_statistics(conn, only_if_stale=True)
+    stored = await candidate_store.lexical_stats(conn, ["informatiebeveil", "cloud"])
+    assert stored == live
+    assert dict(stored.document_frequency) == {"informatiebeveil": 2, "cloud": 1}
+    # Fresh: nothing to do. Many new documents: stale, recounted.
+    assert not await candidate_store.refresh_lexeme_statistics(conn, only_if_stale=True)
+    for n in range(6):
+        await conn.execute(insert, person, f"Cloud nummer {n}.")
+    assert (await candidate_store.lexical_stats(conn, ["cloud"])).document_frequency["cloud"] == 1
+    assert await candidate_store.refresh_lexeme_statistics(conn, only_if_stale=True)
+    after = await candidate_store.lexical_stats(conn, ["cloud"])
+    assert after.documents == 9 and after.document_frequency["cloud"] == 7

@@ -90,3 +90,16 @@ def test_the_index_caches_documents_and_starts_afresh_at_its_bound() -> None:
             "cloud migratie", ["cloudmigratie", "cloud kosten", "archief"], index=NgramIndex()
         ),
     )
+
+
+def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_index() -> None:
+    docs = ["cloudmigratie naar azure", "informatiebeveiliging bio", "cloud kosten beheer"]
+    reused = NgramIndex()
+    similarities("bio audit", docs, index=reused)
+    for query in ("cloud migratie", "beveiliging van informatie", "onbekend woord"):
+        again = similarities(query, docs, index=reused)
+        fresh = similarities(query, docs, index=NgramIndex())
+        assert again == pytest.approx(fresh, abs=1e-12)
+    assert similarities("cloud", docs[:2], index=reused) == pytest.approx(
+        similarities("cloud", docs[:2], index=NgramIndex()), abs=1e-12
+    )

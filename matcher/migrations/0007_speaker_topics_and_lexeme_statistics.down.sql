@@ -1,3 +1,5 @@
+DROP TABLE lexeme_statistic_state;
+DROP TABLE lexeme_statistic;
 DELETE FROM document WHERE kind = 'speaker_topics';
 DROP INDEX document_one_speaker_topics_idx;
 ALTER TABLE document DROP CONSTRAINT document_kind_check;
