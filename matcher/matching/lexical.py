@@ -146,6 +146,7 @@ class _Pool:
     starts: npt.NDArray[np.int64]
     norms: npt.NDArray[np.float64]
     nonempty: npt.NDArray[np.bool_]
+    tf: npt.NDArray[np.float64]
 
     @property
     def unseen_idf(self) -> float:
@@ -165,7 +166,7 @@ class _Pool:
         nonempty = lengths > 0
         starts = (np.cumsum(lengths) - lengths)[nonempty]
         norms = np.sqrt(np.add.reduceat(weights * weights, starts)) if len(starts) else np.zeros(0)
-        return _Pool(size, idf, ids, weights, starts, norms, nonempty)
+        return _Pool(size, idf, ids, weights, starts, norms, nonempty, tf)
 
 
 _DEFAULT_INDEX = NgramIndex()
@@ -193,6 +194,48 @@ def similarities(
         return out
     dot = np.add.reduceat(pool.weights * query_weight[pool.ids], pool.starts)
     out[pool.nonempty] = dot / (pool.norms * q_norm)
+    return out
+
+
+def saturated_similarities(
+    query: str,
+    documents: Sequence[str],
+    *,
+    k1: float = 1.2,
+    b: float = 0.75,
+    index: NgramIndex | None = None,
+) -> npt.NDArray[np.float64]:
+    """BM25-style n-gram evidence in [0, 1]: term frequency saturates with document length.
+
+    Each query n-gram contributes idf · tf(k1+1)/(tf + k1(1 − b + b·len/avg len)); the sum is
+    divided by its maximum (every n-gram of the query present and saturated), so a long
+    abstract no longer gains from repeating the same terms, nor loses for being long.
+    """
+    n = len(documents)
+    out = np.zeros(n)
+    if n == 0:
+        return out
+    pool, q_terms, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
+        query, documents
+    )
+    if not pool.nonempty.any():
+        return out
+    counts = np.exp(pool.tf - 1.0)  # tf is 1 + ln(count)
+    doc_len = np.add.reduceat(counts, pool.starts)
+    relative = doc_len / doc_len.mean()
+    lengths = np.diff(np.append(pool.starts, len(pool.ids)))
+    norm_per_entry = np.repeat(k1 * (1.0 - b + b * relative), lengths)
+    saturated = counts * (k1 + 1.0) / (counts + norm_per_entry)
+    unseen = pool.unseen_idf
+    inside = q_terms.ids < pool.size
+    query_weight = np.zeros(pool.size)
+    query_weight[q_terms.ids[inside]] = q_terms.tf[inside] * pool.idf[q_terms.ids[inside]]
+    outside = float(np.sum(q_terms.tf[~inside])) + math.sqrt(unknown_square)
+    best = (float(np.sum(query_weight)) + outside * unseen) * (k1 + 1.0)
+    if best == 0:
+        return out
+    dot = np.add.reduceat(saturated * query_weight[pool.ids], pool.starts)
+    out[pool.nonempty] = dot / best
     return out
 
 

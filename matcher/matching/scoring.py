@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from matcher.matching.capacity import challenge_window, free_hours
-from matcher.matching.lexical import LexicalStats
+from matcher.matching.lexical import LexicalStats, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
 from matcher.matching.terms import expertise_text, is_key_word, shared_key_terms
@@ -50,6 +50,7 @@ class ScoringConfig:
     use_constraints: bool = True
     use_diversity: bool = True
     drop_context_words: bool = True
+    lexical_saturation: bool = False
 
     def without(self, component: str) -> ScoringConfig:
         """This configuration with one component switched off (for ablation)."""
@@ -146,12 +147,17 @@ def _lexical_scores(
     query: ChallengeQuery, candidates: Sequence[Candidate], config: ScoringConfig
 ) -> dict[int, float]:
     """Character n-gram TF-IDF cosine per document id, over every candidate's documents."""
-    docs = [d for c in candidates for d in c.documents]
+    docs = [d for c in candidates for d in c.documents if d.kind != TOPICS_KIND]
     if not config.use_lexical or not docs:
         return {}
     # Context (when, where, for whom) is left out: it is not the expertise asked for.
     text = expertise_text(query.text) if config.drop_context_words else query.text
-    values = lexical_similarities(text, [document_text(d.title, d.body) for d in docs])
+    texts = [document_text(d.title, d.body) for d in docs]
+    values = (
+        saturated_similarities(text, texts)
+        if config.lexical_saturation
+        else lexical_similarities(text, texts)
+    )
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
 

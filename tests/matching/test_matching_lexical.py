@@ -103,3 +103,21 @@ def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_index() -> None
     assert similarities("cloud", docs[:2], index=reused) == pytest.approx(
         similarities("cloud", docs[:2], index=NgramIndex()), abs=1e-12
     )
+
+
+def test_saturated_evidence_stays_in_range_and_stops_growing_with_repetition() -> None:
+    from matcher.matching.lexical import saturated_similarities
+
+    docs = [
+        "netwerksegmentatie van procesautomatisering",
+        "netwerksegmentatie " * 20 + "procesautomatisering",
+        "cloudkosten en facturen",
+    ]
+    values = saturated_similarities(
+        "netwerksegmentatie procesautomatisering", docs, index=NgramIndex()
+    )
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert values[2] < values[0]
+    # Twenty repetitions do not make the document twenty times the evidence.
+    assert values[1] < 2 * values[0]
+    assert saturated_similarities("x", [], index=NgramIndex()).shape == (0,)
