@@ -12,7 +12,7 @@ from matcher.matching.capacity import challenge_window, free_hours
 from matcher.matching.lexical import LexicalStats, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
-from matcher.matching.terms import expertise_text, is_key_word, shared_key_terms
+from matcher.matching.terms import acronyms, expertise_text, is_key_word, shared_key_terms
 from matcher.matching.text import content_words
 from matcher.records import (
     Candidate,
@@ -212,10 +212,15 @@ def score_candidates(
     lexical = _lexical_scores(query, candidates, config)
     topics = (
         speaker_topic_fit(
-            candidates,
+            [
+                c
+                for c in candidates
+                if not config.use_constraints or exclusion_reason(c, query, 1.0) is None
+            ],
             query_words,
             relative=config.speaker_topic_relative,
             by_meaning=config.use_dense,
+            query_acronyms=acronyms(expertise_text(query.text)),
         )
         if query.kind is ChallengeKind.speaker
         else {}

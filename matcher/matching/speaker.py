@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matcher.matching.terms import is_key_word
+from matcher.matching.terms import acronyms, is_key_word
 from matcher.matching.text import content_words, related_words
 from matcher.records import Candidate
 
@@ -20,11 +20,15 @@ def topic_similarity(candidate: Candidate) -> float | None:
     )
 
 
-def _by_word(candidate: Candidate, query_words: Sequence[str]) -> list[str]:
+def _by_word(
+    candidate: Candidate, query_words: Sequence[str], query_acronyms: set[str]
+) -> list[str]:
     matched = []
     for topic in candidate.speaker_topics:
         topic_words = [w for w in content_words(topic) if is_key_word(w)]
-        if any(related_words(t, q) for t in topic_words for q in query_words):
+        if acronyms(topic) & query_acronyms or any(
+            related_words(t, q) for t in topic_words for q in query_words
+        ):
             matched.append(topic)
     return matched
 
@@ -35,6 +39,7 @@ def speaker_topic_fit(
     *,
     relative: float,
     by_meaning: bool = True,
+    query_acronyms: set[str] | None = None,
 ) -> dict[int, tuple[float, list[str]]]:
     """Per person, whether their declared topics fit the challenge (1 or 0) and which topics.
 
@@ -42,7 +47,8 @@ def speaker_topic_fit(
     pool (at least ``relative`` times the best similarity). Similarities of a short topic
     line to a long challenge are small and model-dependent, so the pool sets the scale; a
     graded fit (between the pool's median and best) was measured and ranked worse. By word:
-    a topic that shares a key word (or a long stem) with the challenge.
+    a topic that shares a key word (or a long stem, or an acronym such as "AI") with the
+    challenge. Pass only the people who may be suggested: the scale is theirs.
     """
     similarity = {c.person_id: topic_similarity(c) for c in candidates} if by_meaning else {}
     best = max((v for v in similarity.values() if v is not None), default=0.0)
@@ -52,6 +58,6 @@ def speaker_topic_fit(
         if value is not None and best > 0 and value >= relative * best:
             out[candidate.person_id] = (1.0, list(candidate.speaker_topics))
             continue
-        by_word = _by_word(candidate, query_words)
+        by_word = _by_word(candidate, query_words, query_acronyms or set())
         out[candidate.person_id] = (1.0 if by_word else 0.0, by_word)
     return out

@@ -124,8 +124,22 @@ def surface_words(text: str) -> list[str]:
         word = token.lower()
         out.append(word)
         if "-" in word:
-            out.extend(part for part in word.split("-") if part)
+            parts = [part for part in word.split("-") if part]
+            out.extend(parts)
+            # "nis2-gap-analyse" also holds "gap-analyse" and "nis2-gap".
+            for size in range(2, len(parts)):
+                out.extend("-".join(parts[i : i + size]) for i in range(len(parts) - size + 1))
     return out
+
+
+def acronyms(text: str) -> set[str]:
+    """Short capitalised terms written as such ("AI", "BIO", "OT"), lower-cased."""
+    return {
+        part.lower()
+        for token in _TOKEN.findall(text)
+        for part in token.split("-")
+        if 2 <= len(part) <= 6 and part.isupper() and part.isalpha()
+    }
 
 
 def is_key_word(word: str) -> bool:
@@ -172,9 +186,14 @@ def shared_key_terms(
     A word found in more than 5% of all documents (by its stemmed lexeme) is left out: it is
     everywhere and says little about expertise.
     """
-    query_words = list(dict.fromkeys(w for w in surface_words(query_text) if is_key_word(w)))
+    shared_acronyms = acronyms(query_text) & acronyms(document_text)
+    query_words = list(
+        dict.fromkeys(
+            w for w in surface_words(query_text) if is_key_word(w) or w in shared_acronyms
+        )
+    )
     doc_words = {w for w in surface_words(document_text) if is_key_word(w)}
-    doc_folded = {fold(w): w for w in doc_words}
+    doc_folded = {fold(w): w for w in doc_words | shared_acronyms}
     found: list[str] = []
     for q in query_words:
         fq = fold(q)
