@@ -49,6 +49,7 @@ SUBSET_LABELS = {
     "nl->en": "Dutch challenge, an English top profile",
     "en->nl": "English challenge, a Dutch top profile",
     "same": "top profiles in the challenge's language",
+    "first50": "the 50 challenges from before issue 12",
     "speaker": "speaker challenges",
     "context": "context pairs, both versions",
 }
@@ -122,6 +123,9 @@ def subset_table(runs: Sequence[Run], dataset: Dataset) -> list[str]:
     subsets = {
         "all": list(dataset.graded_challenges()),
         **challenge_subsets(dataset),
+        "first50": [
+            c.id for c in dataset.challenges if "added" not in c.extra and c.id in dataset.judgments
+        ],
         "speaker": kind_subset(dataset, "speaker"),
         "context": [cid for pair in pairs for cid in pair],
     }
