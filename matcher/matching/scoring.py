@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from matcher.matching.capacity import challenge_window, free_hours
+
+# Re-exported: callers import the configuration from here.
+from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
+from matcher.matching.config import ScoringConfig as ScoringConfig
 from matcher.matching.lexical import LexicalStats, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
@@ -20,70 +24,6 @@ from matcher.records import (
     ChallengeQuery,
     EvidenceDoc,
     document_text,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringConfig:
-    """Weights and switches of the scorer; the defaults are the best measured configuration.
-
-    See docs/matching.md for what each part does and benchmarks/results/quality.md for what
-    each is worth.
-    """
-
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    top_k: int = 3
-    evidence_decay: float = 0.5
-    cross_sector_bonus: float = 0.05
-    province_bonus: float = 0.02
-    speaker_topic_bonus: float = 0.15
-    speaker_topic_relative: float = 0.8
-    unwilling_speaker_factor: float = 0.5
-    capacity_penalty: float = 0.6
-    exposure_penalty: float = 0.05
-    partner_organisation_weight: float = 0.3
-    organisation_decay: float = 0.9
-    max_per_organisation: int = 2
-    use_dense: bool = True
-    use_lexical: bool = True
-    use_constraints: bool = True
-    use_diversity: bool = True
-    drop_context_words: bool = True
-    lexical_saturation: bool = False
-
-    def without(self, component: str) -> ScoringConfig:
-        """This configuration with one component switched off (for ablation)."""
-        switches = {
-            "dense": {"use_dense": False},
-            "lexical": {"use_lexical": False},
-            "aggregation": {"top_k": 1},
-            "cross_sector": {"cross_sector_bonus": 0.0},
-            "province": {"province_bonus": 0.0},
-            "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
-            "capacity": {"capacity_penalty": 0.0},
-            "exposure": {"exposure_penalty": 0.0},
-            "partner": {"partner_organisation_weight": 0.0},
-            "diversity": {"use_diversity": False},
-            "context": {"drop_context_words": False},
-        }
-        if component not in switches:
-            raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
-        return replace(self, **switches[component])  # type: ignore[arg-type]
-
-
-ABLATION_COMPONENTS = (
-    "dense",
-    "lexical",
-    "aggregation",
-    "cross_sector",
-    "province",
-    "speaker",
-    "capacity",
-    "exposure",
-    "partner",
-    "diversity",
-    "context",
 )
 
 
@@ -123,6 +63,8 @@ class ScoredCandidate:
     cross_sector: bool
     speaker_topics_matched: list[str]
     terms: TermContext | None = field(default=None, repr=False)
+    factor: float = 1.0
+    """The product of the factors (bonuses, penalties) applied to the relevance."""
     placed_as_nth_of_organisation: int = 0
     """Set by rank when diversity put this person below a lower score: n-th of their organisation."""
 
@@ -295,7 +237,7 @@ def score_candidates(
         scored.append(
             ScoredCandidate(
                 candidate=cand,
-                score=relevance * factor,
+                score=apply_factor(relevance, factor),
                 relevance=relevance,
                 parts=parts,
                 features=features,
@@ -304,6 +246,7 @@ def score_candidates(
                 cross_sector=cross,
                 speaker_topics_matched=topics_matched,
                 terms=terms,
+                factor=factor,
             )
         )
     if query.kind is ChallengeKind.partner and config.partner_organisation_weight:
@@ -311,6 +254,11 @@ def score_candidates(
     for s in scored:
         s.parts["score"] = s.score
     return scored
+
+
+def apply_factor(value: float, factor: float) -> float:
+    """Scale a relevance by a factor so a bonus always helps, also for a negative relevance."""
+    return value * factor if value >= 0 or factor <= 0 else value / factor
 
 
 def organisation_strength(scored: Sequence[ScoredCandidate]) -> dict[int | None, float]:
@@ -329,11 +277,10 @@ def _blend_organisation_strength(scored: list[ScoredCandidate], weight: float) -
     """Partner challenges look for an organisation: blend in how strong the person's team is."""
     strength = organisation_strength(scored)
     for s in scored:
-        factor = s.score / s.relevance if s.relevance else 0.0
         org_part = strength[s.candidate.organisation_id] / 1.5
         s.features["organisation_strength"] = org_part
         s.parts["organisation_strength"] = org_part
-        s.score = ((1.0 - weight) * s.relevance + weight * org_part) * factor
+        s.score = apply_factor((1.0 - weight) * s.relevance + weight * org_part, s.factor)
 
 
 def fill_shared_terms(scored: ScoredCandidate, *, documents: int = 3) -> None:

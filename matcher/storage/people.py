@@ -13,6 +13,7 @@ import numpy as np
 from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.records import Document, DocumentKind, Page, Person, document_text
+from matcher.storage.person_texts import set_speaker_topics, set_summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,60 +214,6 @@ async def update_person(conn: asyncpg.Connection, person_id: int, fields: dict[s
         await set_summary(conn, person_id, str(fields["summary"]))
     if "speaker_topics" in fields:
         await set_speaker_topics(conn, person_id, fields["speaker_topics"])
-
-
-async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) -> None:
-    """Keep the summary document in step with the person's summary (none when empty)."""
-    summary = summary.strip()
-    if not summary:
-        await conn.execute(
-            "DELETE FROM document WHERE person_id = $1 AND kind = 'summary'", person_id
-        )
-        return
-    digest = text_hash(summary)
-    await conn.execute(
-        """
-        INSERT INTO document (person_id, kind, title, body, text_hash)
-        VALUES ($1, 'summary', '', $2, $3)
-        ON CONFLICT (person_id) WHERE kind = 'summary'
-        DO UPDATE SET body = EXCLUDED.body, text_hash = EXCLUDED.text_hash,
-                      embed_attempts = 0, embed_error = NULL, embed_after = now(), updated_at = now()
-        WHERE document.text_hash IS DISTINCT FROM EXCLUDED.text_hash
-        """,
-        person_id,
-        summary,
-        digest,
-    )
-
-
-def speaker_topics_text(topics: Sequence[str]) -> str:
-    """The text of a person's speaker-topics document."""
-    return "; ".join(t.strip() for t in topics if t.strip())
-
-
-async def set_speaker_topics(
-    conn: asyncpg.Connection, person_id: int, topics: Sequence[str]
-) -> None:
-    """Keep the speaker-topics document (embedded, matched by meaning) in step with the topics."""
-    body = speaker_topics_text(topics)
-    if not body:
-        await conn.execute(
-            "DELETE FROM document WHERE person_id = $1 AND kind = 'speaker_topics'", person_id
-        )
-        return
-    await conn.execute(
-        """
-        INSERT INTO document (person_id, kind, title, body, text_hash)
-        VALUES ($1, 'speaker_topics', '', $2, $3)
-        ON CONFLICT (person_id) WHERE kind = 'speaker_topics'
-        DO UPDATE SET body = EXCLUDED.body, text_hash = EXCLUDED.text_hash,
-                      embed_attempts = 0, embed_error = NULL, embed_after = now(), updated_at = now()
-        WHERE document.text_hash IS DISTINCT FROM EXCLUDED.text_hash
-        """,
-        person_id,
-        body,
-        text_hash(body),
-    )
 
 
 async def add_documents(
