@@ -63,7 +63,7 @@ def person_out(person: Person, *, model_id: str, settings: Settings) -> PersonOu
         consent=person.consent,
         conflict_organisation_ids=list(person.conflict_organisation_ids),
         embedding_status=status,
-        documents=[d for d in docs if d.kind != "summary"],
+        documents=[d for d in docs if d.kind not in ("summary", "speaker_topics")],
     )
 
 

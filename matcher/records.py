@@ -39,6 +39,7 @@ class DocumentKind(StrEnum):
     """Kinds of track-record item; the summary is kept as one too."""
 
     summary = "summary"
+    speaker_topics = "speaker_topics"
     project = "project"
     talk = "talk"
     certification = "certification"
@@ -212,7 +213,7 @@ class EvidenceDoc:
     title: str
     body: str
     dense: float | None
-    lexemes: tuple[str, ...]
+    lexemes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

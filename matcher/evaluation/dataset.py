@@ -128,7 +128,31 @@ def _json_objects(directory: Path, name: str) -> Iterator[tuple[int, dict[str, o
             ) from error
         if not isinstance(value, dict):
             raise DatasetError(f"{name} line {number}: expected a JSON object")
+        where = _nul_in(value)
+        if where is not None:
+            # PostgreSQL text cannot hold U+0000; reject it here rather than mid-load.
+            raise DatasetError(f"{name} line {number}: {where} contains a NUL character (U+0000)")
         yield number, value
+
+
+def _nul_in(value: object, path: str = "") -> str | None:
+    """Where in a parsed JSON value a string (or key) holds a NUL character, if anywhere."""
+    if isinstance(value, str):
+        return (f'"{path}"' if path else "a value") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                return "a key"
+            found = _nul_in(item, inner)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            found = _nul_in(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _identifier(value: object, *, key: str, where: str) -> str:
@@ -270,6 +294,8 @@ def _load_judgments(
         if not line.strip():
             continue
         where = f"{JUDGMENTS_FILE} line {number}"
+        if "\x00" in line:
+            raise DatasetError(f"{where}: contains a NUL character (U+0000)")
         cells = [cell.strip() for cell in line.split("\t")]
         if not header_seen:
             if tuple(cells) != JUDGMENTS_HEADER:

@@ -17,11 +17,12 @@ import numpy as np
 
 from embeddings.base import Embedder
 from matcher import db, migrations
-from matcher.evaluation.dataset import Dataset, EvalChallenge
+from matcher.evaluation.dataset import Dataset, EvalChallenge, EvalProfile
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
 from matcher.storage import candidates as candidate_store
+from matcher.storage import embedding_queue as queue_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
@@ -85,6 +86,40 @@ class ScratchDatabase:
         await db.drop_database(self.server_url, self.name)
 
 
+def _speaker(profile: EvalProfile) -> dict[str, object]:
+    """Speaking data when the profile declares it ("willing_to_speak", "speaker_topics")."""
+    out: dict[str, object] = {}
+    willing = profile.extra.get("willing_to_speak")
+    if isinstance(willing, bool):
+        out["willing_to_speak"] = willing
+    topics = profile.extra.get("speaker_topics")
+    if isinstance(topics, list):
+        out["speaker_topics"] = [t for t in topics if isinstance(t, str) and t.strip()]
+    return out
+
+
+async def _embed_pending_documents(conn: asyncpg.Connection, embedder: Embedder) -> None:
+    """Embed the documents the storage layer derived (speaker topics), as the worker does."""
+    while pending := await queue_store.claim_pending(
+        conn, "document", model_id=embedder.model_id, limit=256, max_attempts=1
+    ):
+        vectors = await asyncio.to_thread(embedder.embed_documents, [p.text for p in pending])
+        await queue_store.store_vectors(
+            conn,
+            "document",
+            model_id=embedder.model_id,
+            items=list(zip(pending, vectors, strict=True)),
+        )
+
+
+def _own_organisation_name(profile_id: str, named: set[str]) -> str:
+    """A name for the organisation of a profile without one, unlike every named one."""
+    name = f"profiel {profile_id}"
+    while name in named:
+        name += "'"
+    return name
+
+
 async def _load(
     conn: asyncpg.Connection, dataset: Dataset, embedder: Embedder
 ) -> tuple[dict[int, str], dict[str, int], dict[str, str]]:
@@ -109,15 +144,17 @@ async def _load(
             org_ids[name] = created.id
         return org_ids[name]
 
+    named = {p.organisation for p in dataset.profiles if p.organisation}
+    named |= {c.organisation for c in dataset.challenges if c.organisation}
     person_profile: dict[int, str] = {}
     doc_rows: list[tuple[int, DocumentInput]] = []
     for profile in dataset.profiles:
-        org_name = profile.organisation or f"\x00profile:{profile.id}"
+        org_name = profile.organisation or _own_organisation_name(profile.id, named)
         org_id = await organisation(org_name, profile.sector, profile.region)
         person_id = await people_store.insert_person(
             conn,
             organisation_id=org_id,
-            fields=_NEUTRAL_PERSON | {"name": profile.name or profile.id},
+            fields=_NEUTRAL_PERSON | {"name": profile.name or profile.id} | _speaker(profile),
             documents=(),
         )
         person_profile[person_id] = profile.id
@@ -135,6 +172,7 @@ async def _load(
         [(pid, doc, vec) for (pid, doc), vec in zip(doc_rows, vectors, strict=True)],
         model_id=embedder.model_id,
     )
+    await _embed_pending_documents(conn, embedder)
     await ensure_vector_index(conn, int(vectors.shape[1]))
     await candidate_store.refresh_statistics(conn)
     return person_profile, org_ids, sector_codes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from matcher.matching.capacity import challenge_window
@@ -36,9 +37,30 @@ def _day(d: date, lang: str) -> str:
     return d.strftime("%d %b %Y")
 
 
-def _hours(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+def _hours(value: float, lang: str = "en") -> str:
+    text = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
 
+
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s)")
+
+
+def excerpt(text: str, limit: int = 240) -> str:
+    """The start of a text, cut at a sentence end or else a word boundary, never mid-word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[: limit + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head) if m.end() <= limit]
+    if ends and ends[-1] >= limit // 2:
+        return head[: ends[-1]]
+    space = head.rfind(" ", 0, limit)
+    cut = head[:space] if space > 0 else head[:limit]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+_ORDINAL_NL = {2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde"}
+_ORDINAL_EN = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 
 MIN_EVIDENCE_SHARE = 0.05
 """Documents carrying less of the content score than this are not named as evidence."""
@@ -56,7 +78,7 @@ def evidence_items(scored: ScoredCandidate, *, limit: int = 3) -> list[dict[str,
                 "document_id": d.doc.document_id,
                 "kind": d.doc.kind,
                 "title": d.doc.title,
-                "excerpt": d.doc.body[:240],
+                "excerpt": excerpt(d.doc.body),
                 "share": round(d.share, 3),
                 "dense": round(d.dense, 4),
                 "lexical": round(d.lexical, 4),
@@ -77,10 +99,11 @@ def explanation_lines(
 ) -> list[str]:
     """Sentences: evidence with shares, shared key terms, capacity, sector."""
     nl = lang != "en"
+    lang = "nl" if nl else "en"
     kinds = _KIND["nl" if nl else "en"]
     lines: list[str] = []
     for item in evidence_items(scored):
-        title = str(item["title"]) or str(item["excerpt"])[:60] + "…"
+        title = str(item["title"]) or excerpt(str(item["excerpt"]), 60)
         share = round(float(str(item["share"])) * 100)
         kind = kinds.get(str(item["kind"]), str(item["kind"]))
         lines.append(
@@ -101,11 +124,11 @@ def explanation_lines(
     free = scored.free_hours or 0.0
     span = f"{_day(window.starts_on, lang)} – {_day(window.ends_on, lang)}"
     if query.hours_needed:
-        needed = _hours(query.hours_needed)
+        needed = _hours(query.hours_needed, lang)
         if nl:
             verdict = "genoeg" if free >= query.hours_needed else "niet genoeg"
             lines.append(
-                f"Capaciteit: {_hours(free)} uur vrij in {span}; nodig {needed} uur ({verdict})."
+                f"Capaciteit: {_hours(free, lang)} uur vrij in {span}; nodig {needed} uur ({verdict})."
             )
         else:
             verdict = "enough" if free >= query.hours_needed else "not enough"
@@ -114,7 +137,7 @@ def explanation_lines(
             )
     elif free > 0:
         lines.append(
-            f"Capaciteit: {_hours(free)} uur vrij in {span}."
+            f"Capaciteit: {_hours(free, lang)} uur vrij in {span}."
             if nl
             else f"Capacity: {_hours(free)} hours free in {span}."
         )
@@ -139,6 +162,20 @@ def explanation_lines(
         lines.append(
             "Heeft niet aangegeven te willen spreken." if nl else "Has not said they will speak."
         )
+    if scored.placed_as_nth_of_organisation > 1:
+        nth = scored.placed_as_nth_of_organisation
+        if nl:
+            ordinal = _ORDINAL_NL.get(nth, f"{nth}e")
+            lines.append(
+                f"Staat onder een lagere score: {ordinal} persoon van dezelfde organisatie "
+                "in deze lijst (we spreiden over organisaties)."
+            )
+        else:
+            ordinal = _ORDINAL_EN.get(nth, f"{nth}th")
+            lines.append(
+                f"Placed below a lower score: the {ordinal} person from the same organisation "
+                "in this list (we spread suggestions over organisations)."
+            )
     if scored.candidate.recent_exposure:
         n = scored.candidate.recent_exposure
         lines.append(

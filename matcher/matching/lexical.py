@@ -85,6 +85,10 @@ class NgramIndex:
         self._vocabulary: dict[str, int] = {}
         self._texts: LRUCache[str, Terms] = LRUCache(maxsize=max_texts)
         self._lock = threading.RLock()
+        # The last pool of documents and its IDF-weighted matrix: a challenge scored again,
+        # or every challenge of an evaluation, meets the same pool.
+        self._pool_texts: tuple[str, ...] = ()
+        self._pool: _Pool | None = None
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -104,29 +108,66 @@ class NgramIndex:
         self._texts[text] = terms
         return terms
 
-    def lookup(self, query: str, documents: Sequence[str]) -> tuple[list[Terms], Terms, int, float]:
+    def lookup(self, query: str, documents: Sequence[str]) -> tuple[_Pool, Terms, float]:
         """Everything one scoring call needs, under one lock.
 
-        Returns the documents' terms, the query's terms that some document has, the
-        vocabulary size, and the sum of squared term frequencies of the query's other
+        Returns the documents' pool (n-gram ids, IDF weights, norms), the query's terms that
+        the vocabulary has, and the sum of squared term frequencies of the query's other
         n-grams (they count in the query's length).
         """
         q_counts = char_ngrams(query)
+        texts = tuple(documents)
         with self._lock:
-            if len(self._vocabulary) > self.max_ngrams:
-                self._texts.clear()
-                self._vocabulary = {}
-            terms = [self._document_terms(d) for d in documents]
+            pool = self._pool
+            if pool is None or self._pool_texts != texts:
+                if len(self._vocabulary) > self.max_ngrams:
+                    self._texts.clear()
+                    self._vocabulary = {}
+                pool = _Pool.build([self._document_terms(d) for d in texts])
+                self._pool_texts, self._pool = texts, pool
             vocabulary = self._vocabulary
             known = {vocabulary[g]: c for g, c in q_counts.items() if g in vocabulary}
             unknown = [c for g, c in q_counts.items() if g not in vocabulary]
-            size = len(vocabulary)
         query_terms = Terms(
             ids=np.fromiter(known.keys(), dtype=np.int32, count=len(known)),
             tf=_sublinear(known.values()),
         )
         unknown_square = float(np.sum(_sublinear(unknown) ** 2))
-        return terms, query_terms, size, unknown_square
+        return pool, query_terms, unknown_square
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """A pool of documents as one IDF-weighted sparse matrix (smoothed IDF over the pool)."""
+
+    size: int
+    idf: npt.NDArray[np.float64]
+    ids: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float64]
+    starts: npt.NDArray[np.int64]
+    norms: npt.NDArray[np.float64]
+    nonempty: npt.NDArray[np.bool_]
+    tf: npt.NDArray[np.float64]
+
+    @property
+    def unseen_idf(self) -> float:
+        """The IDF of an n-gram no document of the pool has."""
+        return math.log(1.0 + len(self.nonempty)) + 1.0
+
+    @staticmethod
+    def build(terms: Sequence[Terms]) -> _Pool:
+        n = len(terms)
+        lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
+        ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate([t.tf for t in terms]).astype(np.float64) if n else np.zeros(0)
+        size = int(ids.max()) + 1 if len(ids) else 1
+        # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
+        idf = np.log((1.0 + n) / (1.0 + np.bincount(ids, minlength=size))) + 1.0
+        weights = tf * idf[ids]
+        nonempty = lengths > 0
+        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        norms = np.sqrt(np.add.reduceat(weights * weights, starts)) if len(starts) else np.zeros(0)
+        return _Pool(size, idf, ids, weights, starts, norms, nonempty, tf)
 
 
 _DEFAULT_INDEX = NgramIndex()
@@ -140,29 +181,62 @@ def similarities(
     out = np.zeros(n)
     if n == 0:
         return out
-    terms, q_terms, size, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
+    pool, q_terms, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
         query, documents
     )
-    size = max(size, 1)
-    lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
-    all_ids = np.concatenate([t.ids for t in terms])
-    all_tf = np.concatenate([t.tf for t in terms]).astype(np.float64)
-    # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
-    idf = np.log((1.0 + n) / (1.0 + np.bincount(all_ids, minlength=size))) + 1.0
-    query_weight = np.zeros(size)
-    query_weight[q_terms.ids] = q_terms.tf * idf[q_terms.ids]
-    # Query n-grams that no document has (df 0) still make the query longer.
-    q_norm = math.sqrt(
-        float(np.sum(query_weight**2)) + unknown_square * (math.log(1.0 + n) + 1.0) ** 2
-    )
-    nonempty = lengths > 0
-    if q_norm == 0 or not nonempty.any():
+    unseen = pool.unseen_idf
+    inside = q_terms.ids < pool.size
+    query_weight = np.zeros(pool.size)
+    query_weight[q_terms.ids[inside]] = q_terms.tf[inside] * pool.idf[q_terms.ids[inside]]
+    # Query n-grams that no document of the pool has (df 0) still make the query longer.
+    outside = float(np.sum(q_terms.tf[~inside].astype(np.float64) ** 2))
+    q_norm = math.sqrt(float(np.sum(query_weight**2)) + (outside + unknown_square) * unseen**2)
+    if q_norm == 0 or not pool.nonempty.any():
         return out
-    weights = all_tf * idf[all_ids]
-    starts = (np.cumsum(lengths) - lengths)[nonempty]
-    doc_norm = np.sqrt(np.add.reduceat(weights * weights, starts))
-    dot = np.add.reduceat(weights * query_weight[all_ids], starts)
-    out[nonempty] = dot / (doc_norm * q_norm)
+    dot = np.add.reduceat(pool.weights * query_weight[pool.ids], pool.starts)
+    out[pool.nonempty] = dot / (pool.norms * q_norm)
+    return out
+
+
+def saturated_similarities(
+    query: str,
+    documents: Sequence[str],
+    *,
+    k1: float = 1.2,
+    b: float = 0.75,
+    index: NgramIndex | None = None,
+) -> npt.NDArray[np.float64]:
+    """BM25-style n-gram evidence in [0, 1]: term frequency saturates with document length.
+
+    Each query n-gram contributes idf · tf(k1+1)/(tf + k1(1 − b + b·len/avg len)); the sum is
+    divided by its maximum (every n-gram of the query present and saturated), so a long
+    abstract no longer gains from repeating the same terms, nor loses for being long.
+    """
+    n = len(documents)
+    out = np.zeros(n)
+    if n == 0:
+        return out
+    pool, q_terms, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
+        query, documents
+    )
+    if not pool.nonempty.any():
+        return out
+    counts = np.exp(pool.tf - 1.0)  # tf is 1 + ln(count)
+    doc_len = np.add.reduceat(counts, pool.starts)
+    relative = doc_len / doc_len.mean()
+    lengths = np.diff(np.append(pool.starts, len(pool.ids)))
+    norm_per_entry = np.repeat(k1 * (1.0 - b + b * relative), lengths)
+    saturated = counts * (k1 + 1.0) / (counts + norm_per_entry)
+    unseen = pool.unseen_idf
+    inside = q_terms.ids < pool.size
+    query_weight = np.zeros(pool.size)
+    query_weight[q_terms.ids[inside]] = q_terms.tf[inside] * pool.idf[q_terms.ids[inside]]
+    outside = float(np.sum(q_terms.tf[~inside])) + math.sqrt(unknown_square)
+    best = (float(np.sum(query_weight)) + outside * unseen) * (k1 + 1.0)
+    if best == 0:
+        return out
+    dot = np.add.reduceat(saturated * query_weight[pool.ids], pool.starts)
+    out[pool.nonempty] = dot / best
     return out
 
 
@@ -182,19 +256,7 @@ def idf(stats: LexicalStats, lexeme: str) -> float:
 
 
 KEY_TERM_MAX_SHARE = 0.05
-
-
-def shared_lexemes(query: Iterable[str], document: Iterable[str], stats: LexicalStats) -> list[str]:
-    """Key lexemes the query and document share, rarest first.
-
-    A lexeme found in more than 5% of all documents ("volgens", "organisatie") says little
-    about expertise, so it is not shown as a key term.
-    """
-    limit = max(2.0, KEY_TERM_MAX_SHARE * stats.documents)
-    common = {
-        lex for lex in set(query) & set(document) if stats.document_frequency.get(lex, 0) <= limit
-    }
-    return sorted(common, key=lambda lex: (-idf(stats, lex), lex))
+"""A lexeme found in more than this share of all documents is too common to be a key term."""
 
 
 SEARCH_LEXEMES_MAX = 16

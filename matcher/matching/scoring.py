@@ -5,79 +5,25 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from matcher.matching.capacity import challenge_window, free_hours
-from matcher.matching.lexical import LexicalStats, shared_lexemes
+
+# Re-exported: callers import the configuration from here.
+from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
+from matcher.matching.config import ScoringConfig as ScoringConfig
+from matcher.matching.lexical import LexicalStats, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
-from matcher.matching.text import compound_matches, content_words, related_words
+from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
+from matcher.matching.terms import acronyms, expertise_text, is_key_word, shared_key_terms
+from matcher.matching.text import content_words
 from matcher.records import (
     Candidate,
     ChallengeKind,
     ChallengeQuery,
     EvidenceDoc,
     document_text,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringConfig:
-    """Weights and switches of the scorer; the defaults are the best measured configuration.
-
-    See docs/matching.md for what each part does and benchmarks/results/quality.md for what
-    each is worth.
-    """
-
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    top_k: int = 3
-    evidence_decay: float = 0.5
-    cross_sector_bonus: float = 0.05
-    province_bonus: float = 0.02
-    speaker_topic_bonus: float = 0.15
-    unwilling_speaker_factor: float = 0.5
-    capacity_penalty: float = 0.6
-    exposure_penalty: float = 0.05
-    partner_organisation_weight: float = 0.3
-    organisation_decay: float = 0.9
-    max_per_organisation: int = 2
-    use_dense: bool = True
-    use_lexical: bool = True
-    use_constraints: bool = True
-    use_diversity: bool = True
-    selective_lexical_candidates: bool = True
-
-    def without(self, component: str) -> ScoringConfig:
-        """This configuration with one component switched off (for ablation)."""
-        switches = {
-            "dense": {"use_dense": False},
-            "lexical": {"use_lexical": False},
-            "aggregation": {"top_k": 1},
-            "cross_sector": {"cross_sector_bonus": 0.0},
-            "province": {"province_bonus": 0.0},
-            "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
-            "capacity": {"capacity_penalty": 0.0},
-            "exposure": {"exposure_penalty": 0.0},
-            "partner": {"partner_organisation_weight": 0.0},
-            "diversity": {"use_diversity": False},
-        }
-        if component not in switches:
-            raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
-        return replace(self, **switches[component])  # type: ignore[arg-type]
-
-
-ABLATION_COMPONENTS = (
-    "dense",
-    "lexical",
-    "aggregation",
-    "cross_sector",
-    "province",
-    "speaker",
-    "capacity",
-    "exposure",
-    "partner",
-    "diversity",
 )
 
 
@@ -100,7 +46,7 @@ class TermContext:
 
     query_lexemes: tuple[str, ...]
     stats: LexicalStats
-    query_words: tuple[str, ...]
+    query_text: str
 
 
 @dataclass(slots=True)
@@ -117,6 +63,10 @@ class ScoredCandidate:
     cross_sector: bool
     speaker_topics_matched: list[str]
     terms: TermContext | None = field(default=None, repr=False)
+    factor: float = 1.0
+    """The product of the factors (bonuses, penalties) applied to the relevance."""
+    placed_as_nth_of_organisation: int = 0
+    """Set by rank when diversity put this person below a lower score: n-th of their organisation."""
 
 
 def exclusion_reason(candidate: Candidate, query: ChallengeQuery, free: float | None) -> str | None:
@@ -139,10 +89,17 @@ def _lexical_scores(
     query: ChallengeQuery, candidates: Sequence[Candidate], config: ScoringConfig
 ) -> dict[int, float]:
     """Character n-gram TF-IDF cosine per document id, over every candidate's documents."""
-    docs = [d for c in candidates for d in c.documents]
+    docs = [d for c in candidates for d in c.documents if d.kind != TOPICS_KIND]
     if not config.use_lexical or not docs:
         return {}
-    values = lexical_similarities(query.text, [document_text(d.title, d.body) for d in docs])
+    # Context (when, where, for whom) is left out: it is not the expertise asked for.
+    text = expertise_text(query.text) if config.drop_context_words else query.text
+    texts = [document_text(d.title, d.body) for d in docs]
+    values = (
+        saturated_similarities(text, texts)
+        if config.lexical_saturation
+        else lexical_similarities(text, texts)
+    )
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
 
@@ -151,6 +108,8 @@ def _doc_scores(
 ) -> list[DocScore]:
     out: list[DocScore] = []
     for doc in candidate.documents:
+        if doc.kind == TOPICS_KIND:  # declared, not track record: used for speaker fit only
+            continue
         dense = doc.dense if (doc.dense is not None and config.use_dense) else 0.0
         lex = lexical.get(doc.document_id, 0.0)
         relevance = config.dense_weight * dense + config.lexical_weight * lex
@@ -179,15 +138,6 @@ def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
     return total
 
 
-def _speaker_topics_matched(candidate: Candidate, query_words: Sequence[str]) -> list[str]:
-    matched = []
-    for topic in candidate.speaker_topics:
-        topic_words = content_words(topic)
-        if any(related_words(t, q) for t in topic_words for q in query_words):
-            matched.append(topic)
-    return matched
-
-
 def score_candidates(
     query: ChallengeQuery,
     candidates: Sequence[Candidate],
@@ -200,9 +150,24 @@ def score_candidates(
     """Score every eligible candidate; ineligible ones are left out, never down-weighted."""
     config = config or ScoringConfig()
     window = challenge_window(query.starts_on, query.needed_by, today=today)
-    query_words = content_words(query.text)
+    query_words = [w for w in content_words(query.text) if is_key_word(w)]
     lexical = _lexical_scores(query, candidates, config)
-    terms = TermContext(tuple(query_lexemes), stats, tuple(query_words))
+    topics = (
+        speaker_topic_fit(
+            [
+                c
+                for c in candidates
+                if not config.use_constraints or exclusion_reason(c, query, 1.0) is None
+            ],
+            query_words,
+            relative=config.speaker_topic_relative,
+            by_meaning=config.use_dense,
+            query_acronyms=acronyms(expertise_text(query.text)),
+        )
+        if query.kind is ChallengeKind.speaker
+        else {}
+    )
+    terms = TermContext(tuple(query_lexemes), stats, query.text)
     scored: list[ScoredCandidate] = []
     for cand in candidates:
         free = free_hours(
@@ -254,13 +219,13 @@ def score_candidates(
             features["capacity_fit"] = 1.0 if free > 0 else 0.0
         topics_matched: list[str] = []
         if query.kind is ChallengeKind.speaker:
-            topics_matched = _speaker_topics_matched(cand, query_words)
+            topic_fit, topics_matched = topics.get(cand.person_id, (0.0, []))
             features["willing_to_speak"] = 1.0 if cand.willing_to_speak else 0.0
-            features["speaker_topic_match"] = 1.0 if topics_matched else 0.0
+            features["speaker_topic_match"] = topic_fit
             if not cand.willing_to_speak:
                 speaker_factor = config.unwilling_speaker_factor
             else:
-                speaker_factor = 1.0 + (config.speaker_topic_bonus if topics_matched else 0.0)
+                speaker_factor = 1.0 + config.speaker_topic_bonus * topic_fit
             if speaker_factor != 1.0:
                 parts["speaker_factor"] = speaker_factor
             factor *= speaker_factor
@@ -272,7 +237,7 @@ def score_candidates(
         scored.append(
             ScoredCandidate(
                 candidate=cand,
-                score=relevance * factor,
+                score=apply_factor(relevance, factor),
                 relevance=relevance,
                 parts=parts,
                 features=features,
@@ -281,6 +246,7 @@ def score_candidates(
                 cross_sector=cross,
                 speaker_topics_matched=topics_matched,
                 terms=terms,
+                factor=factor,
             )
         )
     if query.kind is ChallengeKind.partner and config.partner_organisation_weight:
@@ -288,6 +254,11 @@ def score_candidates(
     for s in scored:
         s.parts["score"] = s.score
     return scored
+
+
+def apply_factor(value: float, factor: float) -> float:
+    """Scale a relevance by a factor so a bonus always helps, also for a negative relevance."""
+    return value * factor if value >= 0 or factor <= 0 else value / factor
 
 
 def organisation_strength(scored: Sequence[ScoredCandidate]) -> dict[int | None, float]:
@@ -306,11 +277,10 @@ def _blend_organisation_strength(scored: list[ScoredCandidate], weight: float) -
     """Partner challenges look for an organisation: blend in how strong the person's team is."""
     strength = organisation_strength(scored)
     for s in scored:
-        factor = s.score / s.relevance if s.relevance else 0.0
         org_part = strength[s.candidate.organisation_id] / 1.5
         s.features["organisation_strength"] = org_part
         s.parts["organisation_strength"] = org_part
-        s.score = ((1.0 - weight) * s.relevance + weight * org_part) * factor
+        s.score = apply_factor((1.0 - weight) * s.relevance + weight * org_part, s.factor)
 
 
 def fill_shared_terms(scored: ScoredCandidate, *, documents: int = 3) -> None:
@@ -324,22 +294,14 @@ def fill_shared_terms(scored: ScoredCandidate, *, documents: int = 3) -> None:
 
 
 def shared_terms(doc: EvidenceDoc, terms: TermContext, limit: int = 5) -> list[str]:
-    """Words the challenge and the document share, as the challenge wrote them.
-
-    Same stem first (rarest first), then compound parts ("beveiliging" inside
-    "informatiebeveiligingsbeleid").
-    """
-    out: list[str] = []
-    for lex in shared_lexemes(terms.query_lexemes, doc.lexemes, terms.stats):
-        word = next((w for w in terms.query_words if w.startswith(lex)), lex)
-        if word not in out:
-            out.append(word)
-    if len(out) < limit:
-        doc_words = content_words(document_text(doc.title, doc.body))
-        for word in compound_matches(terms.query_words, doc_words):
-            if word not in out and not any(word in w or w in word for w in out):
-                out.append(word)
-    return out[:limit]
+    """Key terms the challenge and the document share, as words a member finds in both."""
+    return shared_key_terms(
+        terms.query_text,
+        document_text(doc.title, doc.body),
+        query_lexemes=terms.query_lexemes,
+        stats=terms.stats,
+        limit=limit,
+    )
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -357,6 +319,14 @@ def rank(
     chosen: list[ScoredCandidate] = []
     per_org: dict[int | None, int] = defaultdict(int)
     remaining = list(ordered)
+
+    def place(picked: ScoredCandidate) -> None:
+        org = picked.candidate.organisation_id
+        lower_above = any(c.score < picked.score for c in chosen)
+        picked.placed_as_nth_of_organisation = per_org[org] + 1 if lower_above else 0
+        per_org[org] += 1
+        chosen.append(picked)
+
     while remaining and len(chosen) < top:
         best_index = 0
         best_value = -math.inf
@@ -369,9 +339,8 @@ def rank(
                 best_index, best_value = i, value
         if best_value == -math.inf:
             # Only over-represented organisations are left: fill by score.
-            chosen.extend(remaining[: top - len(chosen)])
+            for picked in remaining[: top - len(chosen)]:
+                place(picked)
             break
-        picked = remaining.pop(best_index)
-        per_org[picked.candidate.organisation_id] += 1
-        chosen.append(picked)
+        place(remaining.pop(best_index))
     return chosen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
@@ -281,21 +280,3 @@ def related_words(a: str, b: str, *, prefix: int = 6) -> bool:
         return False
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return longer.startswith(shorter[: max(prefix, len(shorter) - 2)])
-
-
-def compound_matches(
-    query_words: Sequence[str], doc_words: Sequence[str], *, least: int = 5
-) -> list[str]:
-    """Query words found inside a longer document word, or the reverse (Dutch compounds).
-
-    "beveiliging" in "informatiebeveiligingsbeleid", or "phishing" (document) inside
-    "phishingmails" (challenge); parts shorter than ``least`` letters do not count.
-    """
-    doc_set = set(doc_words)
-    out: list[str] = []
-    for q in query_words:
-        if q in out or len(q) < least:
-            continue
-        if any(q != d and (q in d or (len(d) >= least and d in q)) for d in doc_set):
-            out.append(q)
-    return out

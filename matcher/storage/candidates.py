@@ -200,8 +200,7 @@ async def load_candidates(
         )
         doc_rows = await conn.fetch(
             f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense,
-                   tsvector_to_array(d.search) AS lexemes
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
@@ -211,8 +210,7 @@ async def load_candidates(
     else:
         doc_rows = await conn.fetch(
             """
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense,
-                   tsvector_to_array(d.search) AS lexemes
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
@@ -226,7 +224,6 @@ async def load_candidates(
                 title=r["title"],
                 body=r["body"],
                 dense=float(r["dense"]) if r["dense"] is not None else None,
-                lexemes=tuple(r["lexemes"]),
             )
         )
     return [

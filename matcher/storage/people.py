@@ -13,6 +13,7 @@ import numpy as np
 from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.records import Document, DocumentKind, Page, Person, document_text
+from matcher.storage.person_texts import set_speaker_topics, set_summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,7 @@ async def insert_person(
     except asyncpg.CheckViolationError as exc:
         raise InvalidInput("available_from must not be after available_until") from exc
     await set_summary(conn, int(person_id), str(fields.get("summary", "")))
+    await set_speaker_topics(conn, int(person_id), fields.get("speaker_topics", ()))
     await add_documents(conn, int(person_id), documents)
     await set_conflicts(conn, int(person_id), conflict_organisation_ids)
     return int(person_id)
@@ -210,30 +212,8 @@ async def update_person(conn: asyncpg.Connection, person_id: int, fields: dict[s
             raise NotFound(f"person {person_id} does not exist")
     if "summary" in fields:
         await set_summary(conn, person_id, str(fields["summary"]))
-
-
-async def set_summary(conn: asyncpg.Connection, person_id: int, summary: str) -> None:
-    """Keep the summary document in step with the person's summary (none when empty)."""
-    summary = summary.strip()
-    if not summary:
-        await conn.execute(
-            "DELETE FROM document WHERE person_id = $1 AND kind = 'summary'", person_id
-        )
-        return
-    digest = text_hash(summary)
-    await conn.execute(
-        """
-        INSERT INTO document (person_id, kind, title, body, text_hash)
-        VALUES ($1, 'summary', '', $2, $3)
-        ON CONFLICT (person_id) WHERE kind = 'summary'
-        DO UPDATE SET body = EXCLUDED.body, text_hash = EXCLUDED.text_hash,
-                      embed_attempts = 0, embed_error = NULL, embed_after = now(), updated_at = now()
-        WHERE document.text_hash IS DISTINCT FROM EXCLUDED.text_hash
-        """,
-        person_id,
-        summary,
-        digest,
-    )
+    if "speaker_topics" in fields:
+        await set_speaker_topics(conn, person_id, fields["speaker_topics"])
 
 
 async def add_documents(
@@ -281,7 +261,8 @@ async def sync_documents(
     the member's to sync and stay.
     """
     rows = await conn.fetch(
-        "SELECT id, kind, text_hash FROM document d WHERE person_id = $1 AND kind <> 'summary' "
+        "SELECT id, kind, text_hash FROM document d WHERE person_id = $1 "
+        "AND kind NOT IN ('summary', 'speaker_topics') "
         "AND NOT EXISTS (SELECT 1 FROM event_invitation i WHERE i.document_id = d.id) "
         "AND NOT EXISTS (SELECT 1 FROM project_output_document o WHERE o.document_id = d.id)",
         person_id,
@@ -307,7 +288,7 @@ async def update_document(
             embed_attempts = CASE WHEN text_hash = $6 THEN embed_attempts ELSE 0 END,
             embed_error = CASE WHEN text_hash = $6 THEN embed_error ELSE NULL END,
             updated_at = now()
-        WHERE id = $1 AND person_id = $2 AND kind <> 'summary'
+        WHERE id = $1 AND person_id = $2 AND kind NOT IN ('summary', 'speaker_topics')
         """,
         document_id,
         person_id,
@@ -323,7 +304,7 @@ async def update_document(
 async def delete_document(conn: asyncpg.Connection, person_id: int, document_id: int) -> None:
     """Remove one track-record item."""
     status = await conn.execute(
-        "DELETE FROM document WHERE id = $1 AND person_id = $2 AND kind <> 'summary'",
+        "DELETE FROM document WHERE id = $1 AND person_id = $2 AND kind NOT IN ('summary', 'speaker_topics')",
         document_id,
         person_id,
     )

@@ -387,3 +387,36 @@ def test_duplicate_judgment(tmp_path: Path) -> None:
         'judgments.tsv line 5: duplicate judgment for challenge "c1" and profile "p2" '
         "(first on line 3)",
     )
+
+
+# --- NUL characters (PostgreSQL text cannot hold them) ------------------------------
+
+
+def test_nul_in_a_document_text_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = dict(PROFILE_2, documents=[{"id": "d1", "text": "Netwerk\u0000beheer"}])
+    profiles = _jsonl(PROFILE_1, bad)
+    _fails(
+        _write(tmp_path / "ds", profiles=profiles),
+        'profiles.jsonl line 2: "documents[1].text" contains a NUL character',
+    )
+
+
+def test_nul_in_a_challenge_extra_field_or_key(tmp_path: Path) -> None:
+    challenges = _jsonl(CHALLENGE_1, dict(CHALLENGE_2, note=["ok", "x\u0000"]))
+    _fails(
+        _write(tmp_path / "ds", challenges=challenges),
+        'challenges.jsonl line 2: "note[2]" contains a NUL character',
+    )
+    challenges = _jsonl(dict(CHALLENGE_1, **{"a\u0000": 1}), CHALLENGE_2)
+    _fails(
+        _write(tmp_path / "ds2", challenges=challenges),
+        "challenges.jsonl line 1: a key contains a NUL character",
+    )
+
+
+def test_nul_in_judgments(tmp_path: Path) -> None:
+    judgments = JUDGMENTS + "c2\tp2\x00\t1\n"
+    _fails(
+        _write(tmp_path / "ds", judgments=judgments),
+        "judgments.tsv line 5: contains a NUL character",
+    )

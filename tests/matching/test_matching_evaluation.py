@@ -133,3 +133,80 @@ async def test_quality_report_tables(pg_uri: str, tmp_path: Path) -> None:
     assert "| **hashing** (default) | `hashing-256` |" in text
     assert "| without lexical |" in text
     assert "| Dutch challenge, an English top profile (`nl->en`) | 1 |" in text
+
+
+async def test_dataset_without_organisations_sectors_or_regions(pg_uri: str) -> None:
+    """Profiles and challenges that name no organisation, sector or region still evaluate."""
+    bare = Dataset(
+        profiles=tuple(
+            EvalProfile(
+                id=pid,
+                name=None,
+                organisation=None,
+                sector=None,
+                region=None,
+                documents=(EvalDocument(id="d1", title=None, text=text),),
+            )
+            for pid, text in [
+                ("profiel p2", "Graph neural networks for molecule property prediction."),
+                ("p2", "Bayesian optimisation of chemical reactions."),
+                ("p3", "Soil microbiology and nitrogen cycling in wetlands."),
+            ]
+        ),
+        challenges=(
+            EvalChallenge(
+                id="c1",
+                title=None,
+                text="Neural networks that predict molecule properties.",
+                kind=None,
+                organisation=None,
+                sector=None,
+            ),
+        ),
+        judgments={"c1": {"profiel p2": 3.0, "p2": 1.0, "p3": 0.0}},
+    )
+    results = await evaluate_dataset(bare, HashingEmbedder(dimension=64), server_url=pg_uri)
+    ranking = results["default"].per_challenge["c1"].ranking
+    # Every profile is its own organisation, so diversity never hides one of them.
+    assert sorted(ranking) == ["p2", "p3", "profiel p2"]
+    assert set(results["default"].per_challenge["c1"].scores) == set(ranking)
+    assert ranking[0] == "profiel p2"
+
+
+async def test_declared_speaking_data_is_stored_and_used(pg_uri: str) -> None:
+    """Profiles may say whether they speak and on what; the runner stores and embeds it."""
+
+    def profile(pid: str, extra: dict[str, object]) -> EvalProfile:
+        return EvalProfile(
+            id=pid,
+            name=None,
+            organisation=None,
+            sector=None,
+            region=None,
+            documents=(EvalDocument(id="d1", title=None, text="Kunstmatige intelligentie."),),
+            extra=extra,
+        )
+
+    data = Dataset(
+        profiles=(
+            profile("willing", {"willing_to_speak": True, "speaker_topics": ["AI in de zorg"]}),
+            profile("unwilling", {"willing_to_speak": False}),
+        ),
+        challenges=(
+            EvalChallenge(
+                id="c1",
+                title=None,
+                text="Spreker gezocht over AI in de zorg.",
+                kind="speaker",
+                organisation=None,
+                sector=None,
+            ),
+        ),
+        judgments={"c1": {"willing": 3.0, "unwilling": 1.0}},
+    )
+    result = (await evaluate_dataset(data, HashingEmbedder(dimension=64), server_url=pg_uri))[
+        "default"
+    ]
+    assert result.per_challenge["c1"].ranking == ["willing", "unwilling"]
+    assert result.features[("c1", "unwilling")]["willing_to_speak"] == 0.0
+    assert result.features[("c1", "willing")]["speaker_topic_match"] == 1.0

@@ -7,7 +7,6 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.matching.lexical import NgramIndex, char_ngrams, lexical_tokens, similarities
-from matcher.matching.text import compound_matches
 
 
 def test_tokens_drop_stop_words_and_diacritics_but_keep_numbers() -> None:
@@ -101,13 +100,6 @@ def test_the_index_starts_afresh_when_the_vocabulary_is_full() -> None:
     np.testing.assert_allclose(values, similarities("cloud", ["archief"], index=NgramIndex()))
 
 
-def test_compound_matches_find_parts_both_ways() -> None:
-    query_words = ["beveiliging", "phishingmails", "beleid", "nodig"]
-    doc_words = ["informatiebeveiligingsbeleid", "phishing", "opgesteld"]
-    assert compound_matches(query_words, doc_words) == ["beveiliging", "phishingmails", "beleid"]
-    assert compound_matches(["beleid"], ["beleid"]) == []
-
-
 def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
     from matcher.matching.lexical import LexicalStats, search_lexemes
 
@@ -125,3 +117,34 @@ def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
     assert search_lexemes(["beleid", "bio"], small, wanted=200) == ["bio", "beleid"]
     many = LexicalStats(documents=10, document_frequency={f"w{i:02d}": 1 for i in range(30)})
     assert len(search_lexemes(list(many.document_frequency), many, wanted=5)) == 16
+
+
+def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_index() -> None:
+    docs = ["cloudmigratie naar azure", "informatiebeveiliging bio", "cloud kosten beheer"]
+    reused = NgramIndex()
+    similarities("bio audit", docs, index=reused)
+    for query in ("cloud migratie", "beveiliging van informatie", "onbekend woord"):
+        again = similarities(query, docs, index=reused)
+        fresh = similarities(query, docs, index=NgramIndex())
+        assert again == pytest.approx(fresh, abs=1e-12)
+    assert similarities("cloud", docs[:2], index=reused) == pytest.approx(
+        similarities("cloud", docs[:2], index=NgramIndex()), abs=1e-12
+    )
+
+
+def test_saturated_evidence_stays_in_range_and_stops_growing_with_repetition() -> None:
+    from matcher.matching.lexical import saturated_similarities
+
+    docs = [
+        "netwerksegmentatie van procesautomatisering",
+        "netwerksegmentatie " * 20 + "procesautomatisering",
+        "cloudkosten en facturen",
+    ]
+    values = saturated_similarities(
+        "netwerksegmentatie procesautomatisering", docs, index=NgramIndex()
+    )
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert values[2] < values[0]
+    # Twenty repetitions do not make the document twenty times the evidence.
+    assert values[1] < 2 * values[0]
+    assert saturated_similarities("x", [], index=NgramIndex()).shape == (0,)

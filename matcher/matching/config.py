@@ -1,0 +1,70 @@
+"""The scorer's weights and switches, and the components the ablation switches off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Weights and switches of the scorer; the defaults are the best measured configuration.
+
+    See docs/matching.md for what each part does and benchmarks/results/quality.md for what
+    each is worth.
+    """
+
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    top_k: int = 3
+    evidence_decay: float = 0.5
+    cross_sector_bonus: float = 0.05
+    province_bonus: float = 0.02
+    speaker_topic_bonus: float = 0.15
+    speaker_topic_relative: float = 0.8
+    unwilling_speaker_factor: float = 0.5
+    capacity_penalty: float = 0.6
+    exposure_penalty: float = 0.05
+    partner_organisation_weight: float = 0.3
+    organisation_decay: float = 0.9
+    max_per_organisation: int = 2
+    use_dense: bool = True
+    use_lexical: bool = True
+    use_constraints: bool = True
+    use_diversity: bool = True
+    selective_lexical_candidates: bool = True
+    drop_context_words: bool = True
+    lexical_saturation: bool = False
+
+    def without(self, component: str) -> ScoringConfig:
+        """This configuration with one component switched off (for ablation)."""
+        switches = {
+            "dense": {"use_dense": False},
+            "lexical": {"use_lexical": False},
+            "aggregation": {"top_k": 1},
+            "cross_sector": {"cross_sector_bonus": 0.0},
+            "province": {"province_bonus": 0.0},
+            "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
+            "capacity": {"capacity_penalty": 0.0},
+            "exposure": {"exposure_penalty": 0.0},
+            "partner": {"partner_organisation_weight": 0.0},
+            "diversity": {"use_diversity": False},
+            "context": {"drop_context_words": False},
+        }
+        if component not in switches:
+            raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
+        return replace(self, **switches[component])  # type: ignore[arg-type]
+
+
+ABLATION_COMPONENTS = (
+    "dense",
+    "lexical",
+    "aggregation",
+    "cross_sector",
+    "province",
+    "speaker",
+    "capacity",
+    "exposure",
+    "partner",
+    "diversity",
+    "context",
+)

@@ -1,0 +1,235 @@
+"""Shared key terms in the members' own words, and words that are context, not expertise.
+
+A shared term is shown as a word that a member can find in both texts: the same word in
+both ("privacy"), or a word of one text that begins or sits inside a compound of the other
+without being its last part ("phishing" in "phishingmails", "beveiliging" in
+"informatiebeveiligingsbeleid"). Dutch compounds put the general word last ("beleid" in
+"back-upbeleid"), so a match on the last part alone is not the shared concept and is not
+shown. Numbers, dates, durations and the logistics of a meeting or an event are never key
+terms: they say when and how, not what someone knows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from matcher.matching.lexical import KEY_TERM_MAX_SHARE, LexicalStats, idf
+from matcher.matching.text import STOP_WORDS
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_NUMBER_LIKE = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,2}$")
+_ANY_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+
+MIN_PART = 5
+"""Letters a word needs to count as part of a compound of the other text."""
+
+_WEEKDAYS = (
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "maandagen dinsdagen woensdagen donderdagen vrijdagen weekend weekends"
+)
+_MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "january february march june july august october "
+    "voorjaar najaar zomer winter herfst lente spring summer autumn"
+)
+_DURATIONS = (
+    "uur uren urenbudget minuut minuten kwartier dag dagen dagdeel dagdelen week weken "
+    "weekly wekelijks maand maanden maandelijks jaar jaren jaarlijks kwartaal kwartalen "
+    "hour hours minute minutes day days month months monthly year years yearly quarter "
+    "halfjaar periode termijn deadline tijdens vanaf uiterlijk binnenkort begin eind einde"
+)
+_NUMBERS = (
+    "een twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig "
+    "vijftig honderd duizend eerste tweede derde vierde vijfde half halve "
+    "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
+    "first second third fourth fifth"
+)
+# The when, where and for whom of an event or a request: they describe the occasion.
+_LOGISTICS = (
+    "lunchsessie lunchsessies lunch sessie sessies bijeenkomst bijeenkomsten evenement "
+    "evenementen event events themadag themabijeenkomst middag ochtend avond "
+    "publiek zaal locatie datum deelnemers deelnemer aanwezigen bezoekers leden lid "
+    "spreker sprekers presentatie presentaties presenteren praatje talk talks speaker "
+    "speakers audience session sessions venue meeting meetings keynote workshop workshops "
+    "donderdagmiddag donderdagochtend online fysiek hybride programma agenda "
+    "gezocht zoeken ervaring ervaren kennis deskundige expert experts vraag vragen "
+    "organisatie organisaties collega collega's medewerkers team teams mensen persoon "
+    "experience knowledge people person organisation organisations colleagues"
+)
+# General words of any text: they join a sentence, they do not name what someone knows.
+_GENERAL = (
+    "samen nieuw nieuwe nieuwer maken maakt gemaakt verschil zodat elkaar elkaars onder per "
+    "gebruik gebruiken gebruikt direct vallen valt laat laten zien ziet start starten kleine "
+    "klein grote groot groter basis plaats eerst eerder sinds steeds waarmee hierbij daarbij "
+    "daarna daarnaast zorgt zorgen zorgde beter beste aantal paar vooral echt hele geheel "
+    "werken werkt werkte gewerkt werk doet deed gedaan geeft geven gaf kreeg krijgen houden "
+    "hield staat stond weten weet wilde kijken kijkt brengen bracht ging lukt dezelfde "
+    "hetzelfde tussen bieden biedt volgen volgt stappen alleen konden kunnen beide aanpak "
+    "uitvoeren uitgevoerd gedeeld gedeelde delen deelt bereid bleek keuze overwegen "
+    "verzamelen verzamelt weten stopt draait binnen buiten regio regionaal regionale "
+    "has have had would could may might must make made makes use used using uses new "
+    "well good better best many much several various within across between during "
+    "based including include includes like often way ways part parts learn built build "
+    "store manage share example group time company customer clients external control"
+)
+# Who asks and where: the asker's own sector, organisation type or region is context.
+_SECTOR = (
+    "gemeente gemeenten gemeentelijke overheid overheden provincie provincies waterschap "
+    "waterschappen wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen "
+    "zorgorganisatie zorgorganisaties hogeschool hogescholen universiteit school scholen "
+    "onderwijsinstelling corporatie corporaties woningcorporatie woningcorporaties bedrijf "
+    "bedrijven mkb sector sectoren noord noorden noordelijke noord-nederland friesland "
+    "fryslân groningen drenthe regio regionaal regionale landelijk landelijke "
+    "municipality municipalities hospital hospitals government region regional"
+)
+SECTOR_CONTEXT = frozenset(_SECTOR.split())
+"""Words about the asker's sector, organisation type or region: context, not expertise."""
+
+CONTEXT_WORDS = (
+    frozenset(" ".join((_WEEKDAYS, _MONTHS, _DURATIONS, _NUMBERS, _LOGISTICS, _GENERAL)).split())
+    | SECTOR_CONTEXT
+)
+"""Words that are never expertise: weekdays, months, durations, numbers, event logistics."""
+
+
+def expertise_text(text: str) -> str:
+    """The text without context words: its occasion (numbers, dates, logistics), the asker's
+    sector, organisation type or region, and general words."""
+    kept = [
+        token
+        for token in _ANY_TOKEN.findall(text)
+        if not _is_count_or_year(token) and token.lower() not in CONTEXT_WORDS
+    ]
+    return " ".join(kept)
+
+
+def _is_count_or_year(token: str) -> bool:
+    """30, 180, 2027: a quantity or a date. Standards' numbers (27001, 62443) are kept."""
+    return token.isdigit() and (len(token) <= 3 or 1900 <= int(token) <= 2100)
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics, for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def surface_words(text: str) -> list[str]:
+    """Lower-case words as written, hyphenated words also as their parts ("bio-verantwoording")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        word = token.lower()
+        out.append(word)
+        if "-" in word:
+            parts = [part for part in word.split("-") if part]
+            out.extend(parts)
+            # "nis2-gap-analyse" also holds "gap-analyse" and "nis2-gap".
+            for size in range(2, len(parts)):
+                out.extend("-".join(parts[i : i + size]) for i in range(len(parts) - size + 1))
+    return out
+
+
+def acronyms(text: str) -> set[str]:
+    """Short capitalised terms written as such ("AI", "BIO", "OT"), lower-cased."""
+    return {
+        part.lower()
+        for token in _TOKEN.findall(text)
+        for part in token.split("-")
+        if 2 <= len(part) <= 6 and part.isupper() and part.isalpha()
+    }
+
+
+def is_key_word(word: str) -> bool:
+    """A word that may carry expertise: long enough, no number, no stop or context word."""
+    bare = word.strip("'-")
+    if len(bare) < 3 or _NUMBER_LIKE.match(bare) or not any(c.isalpha() for c in bare):
+        return False
+    return bare not in STOP_WORDS and bare not in CONTEXT_WORDS and fold(bare) not in CONTEXT_WORDS
+
+
+def _inside_not_last(part: str, compound: str) -> bool:
+    """``part`` occurs in ``compound`` somewhere other than as its last part."""
+    if len(part) < MIN_PART or len(compound) <= len(part):
+        return False
+    index = compound.find(part)
+    while index >= 0:
+        if index + len(part) < len(compound):
+            return True
+        index = compound.find(part, index + 1)
+    return False
+
+
+def _lexeme_of(word: str, lexemes: Iterable[str]) -> str | None:
+    """The longest stemmed lexeme that this word is a form of, if any."""
+    best: str | None = None
+    folded = fold(word)
+    for lex in lexemes:
+        stem = lex[:-1] if len(lex) > 4 else lex
+        if folded.startswith(stem) and (best is None or len(lex) > len(best)):
+            best = lex
+    return best
+
+
+def shared_key_terms(
+    query_text: str,
+    document_text: str,
+    *,
+    query_lexemes: Sequence[str] = (),
+    stats: LexicalStats | None = None,
+    limit: int = 5,
+) -> list[str]:
+    """Key terms both texts contain, as written; rarest first, then in the challenge's order.
+
+    A word found in more than 5% of all documents (by its stemmed lexeme) is left out: it is
+    everywhere and says little about expertise.
+    """
+    shared_acronyms = acronyms(query_text) & acronyms(document_text)
+    query_words = list(
+        dict.fromkeys(
+            w for w in surface_words(query_text) if is_key_word(w) or w in shared_acronyms
+        )
+    )
+    doc_words = {w for w in surface_words(document_text) if is_key_word(w)}
+    doc_folded = {fold(w): w for w in doc_words | shared_acronyms}
+    found: list[str] = []
+    for q in query_words:
+        fq = fold(q)
+        if fq in doc_folded:
+            found.append(q)
+            continue
+        # The shorter word must sit in the longer one, but not as its (general) last part.
+        for fd, d in sorted(doc_folded.items(), key=lambda item: fq.find(item[0])):
+            if _inside_not_last(fd, fq):
+                found.append(d)
+            elif _inside_not_last(fq, fd):
+                found.append(q)
+    terms = list(dict.fromkeys(found))
+    # Drop a word that is part of another shown word: "bio" next to "bio-verantwoording".
+    terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+    if stats is None:
+        return terms[:limit]
+    common_above = max(2.0, KEY_TERM_MAX_SHARE * stats.documents)
+    ranked: list[tuple[float, int, str]] = []
+    for position, term in enumerate(terms):
+        lex = _lexeme_of(term, query_lexemes)
+        if lex is not None and stats.document_frequency.get(lex, 0) > common_above:
+            continue
+        rarity = idf(stats, lex) if lex is not None else 0.0
+        ranked.append((-rarity, position, term))
+    return [term for _, _, term in sorted(ranked)][:limit]
+
+
+def in_both_texts(term: str, first: str, second: str) -> bool:
+    """A shown term is a word of one text and a word, or a non-final compound part, of the other."""
+
+    def has(text: str, whole_only: bool) -> bool:
+        words = {fold(w) for w in surface_words(text)}
+        ft = fold(term)
+        if ft in words:
+            return True
+        return not whole_only and any(_inside_not_last(ft, w) for w in words)
+
+    return (has(first, True) and has(second, False)) or (has(second, True) and has(first, False))
