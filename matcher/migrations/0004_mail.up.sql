@@ -6,7 +6,8 @@ CREATE TABLE outbox_message (
     dedupe_key text NOT NULL UNIQUE CHECK (length(dedupe_key) BETWEEN 1 AND 300),
     kind text NOT NULL CHECK (kind IN (
         'introduction_asker', 'introduction_helper', 'introduction_reminder',
-        'introduction_accepted', 'introduction_declined', 'member_digest', 'manager_digest'
+        'introduction_accepted', 'introduction_declined', 'member_digest', 'manager_digest',
+        'event_invitation'
     )),
     recipient text NOT NULL CHECK (recipient LIKE '%_@_%'),
     language text NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en')),

@@ -23,6 +23,7 @@ from matcher.records_programme import (
 from matcher.storage import events as event_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
+from matcher.usecases.invitation_mail import enqueue_invitation_mail
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 THEME_EVENT_START = time(15, 0)
@@ -327,6 +328,8 @@ async def invite_speaker(
     )
     if event.state is EventState.planned:
         await event_store.update_event(conn, event_id, {"state": EventState.speakers_invited.value})
+    # The invitation mail is written in the same transaction: it goes out once, or not at all.
+    await enqueue_invitation_mail(conn, invitation_id)
     return await event_store.get_invitation(conn, invitation_id)
 
 
@@ -351,37 +354,3 @@ async def answer_invitation(
         )
     await event_store.set_invitation_state(conn, invitation_id, wanted, note=note)
     return await event_store.get_invitation(conn, invitation_id)
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationMessage:
-    """The Dutch invitation mail for one speaker (for the outbox)."""
-
-    to: str
-    subject: str
-    text: str
-    dedupe_key: str
-
-
-async def invitation_message(conn: asyncpg.Connection, invitation_id: int) -> InvitationMessage:
-    """The invitation mail for an invitation; the mail code writes it to the outbox."""
-    invitation = await event_store.get_invitation(conn, invitation_id)
-    event = await event_store.get_event(conn, invitation.event_id)
-    moment = event.starts_at.astimezone(LOCAL_TIME)
-    where = "online" if event.online else (event.place or "de plek volgt")
-    label = KIND_WITH_ARTICLE_NL[event.kind]
-    text = (
-        f"Beste {invitation.person_name},\n\n"
-        f"Namens de vereniging nodigen we je uit om te spreken op {label} "
-        f"«{event.theme}» op {moment:%d-%m-%Y} om {moment:%H:%M} ({where}).\n"
-        f"Onderwerp: {invitation.topic}\n\n{event.description}\n\n"
-        "Laat je ons weten of je meedoet? Je organisatie kan de uitnodiging accepteren of "
-        "afslaan; een antwoord op deze mail mag ook.\n\nMet vriendelijke groet,\n"
-        "De programmamanager\n"
-    )
-    return InvitationMessage(
-        to=invitation.person_email,
-        subject=f"Uitnodiging: spreken op {label} van {moment:%d-%m-%Y}",
-        text=text,
-        dedupe_key=f"event-invitation:{invitation.id}",
-    )

@@ -266,9 +266,7 @@ async def test_far_off_years_are_a_problem_not_a_crash(api: Api) -> None:
     assert r.status_code == 422  # a date the database cannot take: a problem, not a 500
 
 
-async def test_invitation_mail_text_and_the_persons_export(api: Api) -> None:
-    from matcher.usecases.programme import invitation_message
-
+async def test_invitation_mail_is_queued_with_the_invitation_and_exported(api: Api) -> None:
     pm = await api.key(Role.programme_manager)
     hospital = await organisation(api, pm, "Ziekenhuis Noord", "zorg")
     fenna = await person(api, pm, hospital, "Fenna Bakker", AI_TEXT)
@@ -288,11 +286,22 @@ async def test_invitation_mail_text_and_the_persons_export(api: Api) -> None:
     )
     invitation_id = r.json()["id"]
     async with api.pool.acquire() as c:
-        message = await invitation_message(c, invitation_id)
-    assert message.to == "fenna@example.org"
-    assert message.dedupe_key == f"event-invitation:{invitation_id}"
-    assert "19-03-2099 om 15:00 (Hanzehuis Groningen)" in message.text
-    assert message.subject == "Uitnodiging: spreken op het thema-evenement van 19-03-2099"
+        (message,) = await c.fetch(
+            "SELECT recipient, dedupe_key, subject, body_text, state FROM outbox_message "
+            "WHERE kind = 'event_invitation'"
+        )
+    assert message["recipient"] == "fenna@example.org"
+    assert message["dedupe_key"] == f"event_invitation:{invitation_id}"
+    assert "19 maart 2099 om 15:00 (Hanzehuis Groningen)" in message["body_text"]
+    assert message["subject"] == "Uitnodiging: spreken op het thema-evenement van 19-03-2099"
+    assert message["state"] == "queued"
+    # Inviting the same person again is a 409, and no second mail is queued.
+    r = await api.client.post(
+        f"/events/{event_id}/invitations", headers=pm, json={"person_id": fenna}
+    )
+    assert r.status_code == 409
+    async with api.pool.acquire() as c:
+        assert await c.fetchval("SELECT count(*) FROM outbox_message") == 1
     r = await api.client.get(f"/people/{fenna}/export", headers=pm)
     (exported,) = r.json()["speaker_invitations"]
     assert exported["event_id"] == event_id and exported["state"] == "invited"
