@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matcher import db, migrations
+from matcher.cli_assign import assign_command
 from matcher.cli_train import train_command
 from matcher.errors import MatcherError
 from matcher.logging import configure_logging
@@ -415,6 +416,7 @@ def demo_run(
 
 
 app.command("train")(train_command)
+app.command("assign")(assign_command)
 
 
 @app.command("eval")
