@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import challenges, health, matches, organisations, people
+from api.routers import challenges, health, matches, organisations, people, review_actions
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -95,6 +95,7 @@ def create_app(
     app.include_router(people.router)
     app.include_router(challenges.router)
     app.include_router(matches.router)
+    app.include_router(review_actions.router)
     app.include_router(review_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -22,6 +22,7 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
 from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
+from matcher.usecases import challenge_lifecycle as lifecycle
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
@@ -37,6 +38,7 @@ MATCH_STATES = (
     "declined",
     "completed",
     "cancelled",
+    "withdrawn",
 )
 REASON_CODES = ("wrong_expertise", "no_capacity", "conflict", "already_connected", "other")
 NOTE_MAX = 2000
@@ -118,6 +120,8 @@ class MatchView:
     model: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # A proposal computed before the challenge's terms or the person's profile last changed.
+    stale: bool = False
 
     @property
     def actions(self) -> list[str]:
@@ -370,6 +374,7 @@ def _view(
         model=match.model,
         created_at=match.created_at,
         updated_at=match.updated_at,
+        stale=match.stale,
     )
 
 
@@ -640,6 +645,8 @@ async def _answer(
     if target == "declined":
         await store.release_hours(conn, match.id)
     await _move(conn, principal, match, target, note=note)
+    if target == "accepted":
+        await lifecycle.after_accept(conn, match.challenge_id)
     return await _one_view(conn, principal, match_id)
 
 
@@ -688,6 +695,7 @@ async def complete_match(
     await _move(
         conn, principal, match, target, hours_spent=hours_spent, outcome_rating=outcome_rating
     )
+    await lifecycle.after_complete(conn, match.challenge_id)
     return await _one_view(conn, principal, match_id)
 
 
