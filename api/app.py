@@ -97,6 +97,7 @@ def create_app(
     app.include_router(matches.router)
     app.include_router(review_actions.router)
     app.include_router(review_pages.router)
+    review_pages.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -399,6 +399,13 @@ async def _views(
     ]
 
 
+async def match_views(
+    conn: asyncpg.Connection, principal: Principal, records: Sequence[MatchRecord]
+) -> list[MatchView]:
+    """Views of stored matches for a caller who may see them all (staff pages)."""
+    return await _views(conn, principal, records)
+
+
 async def _one_view(conn: asyncpg.Connection, principal: Principal, match_id: int) -> MatchView:
     match = await store.get_match(conn, match_id)
     return (await _views(conn, principal, [match]))[0]
@@ -557,8 +564,11 @@ async def _move(
     )
 
 
-async def approve_match(conn: asyncpg.Connection, principal: Principal, match_id: int) -> MatchView:
+async def approve_match(
+    conn: asyncpg.Connection, principal: Principal, match_id: int, *, note: str | None = None
+) -> MatchView:
     """Approve a proposal and hold the challenge's hours; approving twice changes nothing."""
+    note = _check_note(note)
     match = await _locked(conn, principal, match_id, "approve")
     if match.state == "approved":
         return await _one_view(conn, principal, match_id)
@@ -591,7 +601,7 @@ async def approve_match(conn: asyncpg.Connection, principal: Principal, match_id
         ends_on=window.ends_on,
         state="held",
     )
-    await _move(conn, principal, match, target)
+    await _move(conn, principal, match, target, note=note)
     return await _one_view(conn, principal, match_id)
 
 
