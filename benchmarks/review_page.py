@@ -51,10 +51,10 @@ async def _measure(url: str, challenges: int, proposals: int, runs: int) -> None
             form = await client.get("/review/login")
             token = _CSRF.search(form.text)
             assert token is not None
-            await client.post(
-                "/review/login", data={"api_key": key, "csrf_token": token.group(1)}
+            await client.post("/review/login", data={"api_key": key, "csrf_token": token.group(1)})
+            print(
+                f"{challenges} open challenges x {proposals} proposals = {challenges * proposals}"
             )
-            print(f"{challenges} open challenges x {proposals} proposals = {challenges * proposals}")
             print(f"{'view':<28}{'KB':>8}{'p50 ms':>10}{'max ms':>10}")
             for label, path in (
                 ("page 1 (urgency)", "/review"),
