@@ -20,6 +20,7 @@ from rich.table import Table
 
 from matcher import db, migrations
 from matcher.cli_assign import assign_command
+from matcher.cli_import import export_app, import_app
 from matcher.cli_train import train_command
 from matcher.errors import MatcherError
 from matcher.logging import configure_logging
@@ -417,6 +418,8 @@ def demo_run(
 
 app.command("train")(train_command)
 app.command("assign")(assign_command)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 
 
 @app.command("eval")
