@@ -56,3 +56,22 @@ def test_assign_dry_run_then_for_real(cli_env: None, db_url: str) -> None:
     assert real.exit_code == 0, real.output
     assert "stored" in real.stdout
     assert _proposed(db_url) == report["assignment"]["proposals"]
+
+
+def test_import_export_round_trip(cli_env: None, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "load", "--no-embed"]).exit_code == 0
+    exported = tmp_path / "mensen.xlsx"
+    result = runner.invoke(app, ["export", "people", str(exported)])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["import", "people", str(exported), "--json"])
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert report["problems"] == [] and report["created"] == [] and report["updated"] == []
+    assert len(report["unchanged"]) == report["rows"] > 0
+
+    bad = tmp_path / "fout.csv"
+    bad.write_text("naam,e-mail\nAnna,geen-adres\n", encoding="utf-8")
+    refused = runner.invoke(app, ["import", "people", str(bad), "--org", "nergens"])
+    assert refused.exit_code == 1
+    assert "e-mail" in refused.stdout and "nothing imported" in refused.stdout

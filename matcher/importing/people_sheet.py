@@ -3,7 +3,8 @@
 Columns (Dutch headers, as members keep them; order free, header case ignored):
 organisatie, naam*, e-mail*, functie, samenvatting, uren per maand, beschikbaar vanaf,
 beschikbaar tot, spreker (ja/nee), spreekonderwerpen (; between), talen (; between, e.g.
-nl;en), toestemming (ja/nee), ervaring (track-record items, one per line: "titel: tekst").
+nl;en), toestemming (ja/nee), ervaring (track-record items, one per line: "titel: tekst", or
+"titel :: tekst" when the title holds a colon; the export writes the latter).
 """
 
 from __future__ import annotations
@@ -204,7 +205,8 @@ def parse_row(
     for item in (p.strip() for p in cells.get("ervaring", "").split("\n")):
         if not item:
             continue
-        title, sep, body = item.partition(":")
+        # "titel :: tekst" (what the export writes; a title may hold a colon) or "titel: tekst".
+        title, sep, body = item.partition(" :: ") if " :: " in item else item.partition(":")
         if not sep or not body.strip():
             problems.append(Problem(line, "ervaring", f"'{item[:40]}' is not 'titel: tekst'"))
             continue
@@ -270,7 +272,7 @@ def _cells(row: PersonRow) -> list[str | float]:
         "; ".join(row.speaker_topics),
         "; ".join(row.languages),
         "ja" if row.consent else "nee",
-        "\n".join(f"{r.title}: {r.body}" for r in row.track_record),
+        "\n".join(f"{r.title} :: {r.body.replace(chr(10), ' ')}" for r in row.track_record),
     ]
 
 
