@@ -105,3 +105,42 @@ async def test_a_member_imports_only_its_own_people(net: Net) -> None:
     async with net.api.pool.acquire() as conn, conn.transaction():
         report = await import_people(conn, member, filename="m.csv", data=GOOD.encode())
     assert [(p.line, p.field) for p in report.problems] == [(3, "organisatie")]
+
+
+async def test_the_upload_page_reports_per_row_and_round_trips(net: Net) -> None:
+    from tests.web.test_web_review import csrf_of, sign_in
+
+    assert (await sign_in(net.client, net.pm)).status_code == 303
+    form = await net.client.get("/review/import")
+    assert form.status_code == 200
+    token = csrf_of(form.text)
+    bad = GOOD + "ICT Noord,Carla,geen-adres" + "," * 10 + "\n"
+    r = await net.client.post(
+        "/review/import",
+        data={"csrf_token": token},
+        files={"bestand": ("mensen.csv", bad.encode(), "text/csv")},
+    )
+    assert r.status_code == 422
+    assert "Niets geïmporteerd" in r.text and "geen-adres" in r.text
+    r = await net.client.post(
+        "/review/import",
+        data={"csrf_token": token, "overslaan": "ja"},
+        files={"bestand": ("mensen.csv", bad.encode(), "text/csv")},
+    )
+    assert r.status_code == 200 and "2 nieuw" in r.text
+    exported = await net.client.get("/review/export/mensen.xlsx")
+    assert exported.status_code == 200
+    r = await net.client.post(
+        "/review/import",
+        data={"csrf_token": token},
+        files={"bestand": ("mensen.xlsx", exported.content, "application/octet-stream")},
+    )
+    assert r.status_code == 200 and "2 ongewijzigd" in r.text
+    forged = await net.client.post(
+        "/review/import",
+        data={"csrf_token": "nope"},
+        files={"bestand": ("mensen.csv", GOOD.encode(), "text/csv")},
+    )
+    assert forged.status_code == 403
+    empty = await net.client.post("/review/import", data={"csrf_token": token})
+    assert empty.status_code == 422

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from api.routers.review import actions, match_page, network, queue, session
+from api.routers.review import actions, match_page, network, people_import, queue, session
 from api.routers.review.common import PageExit, page_exit_handler
 
 router = APIRouter(include_in_schema=False)
-for _part in (session, queue, actions, match_page, network):
+for _part in (session, queue, actions, match_page, network, people_import):
     router.include_router(_part.router, prefix="/review")
 
 
