@@ -23,6 +23,7 @@ from matcher.matching.assignment import solve as solve_assignment
 from matcher.matching.assignment_metrics import ProposalFigures, figures
 from matcher.matching.capacity import challenge_window
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Suggestion
+from matcher.settings import Settings
 from matcher.storage import assignment as round_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as match_store
@@ -76,6 +77,14 @@ class RoundReport:
             "greedy": self.greedy.as_dict(),
             "proposals": self.proposals,
         }
+
+
+def assignment_options(settings: Settings) -> AssignmentOptions:
+    """Between rounds a new challenge gets as many proposals as suggestions are stored, and a
+    person may carry as many; the hours left are what limits them."""
+    return AssignmentOptions(
+        per_challenge=settings.suggestions_stored, per_person=settings.suggestions_stored
+    )
 
 
 def challenge_hours(

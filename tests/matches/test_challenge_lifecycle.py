@@ -67,10 +67,11 @@ async def test_the_manager_closes_a_challenge_with_a_reason(net: Net) -> None:
 
 
 async def test_reject_what_is_left_with_one_reason(net: Net) -> None:
+    org_d = await net.org("Woonstichting Noord", "wonen")
     people = [
         await net.person(net.org_b, "Anna de Vries"),
         await net.person(net.org_c, "Bram Bakker"),
-        await net.person(net.org_b, "Carla Smit"),
+        await net.person(org_d, "Carla Smit"),
     ]
     cid = await net.challenge()
     await net.drain()
