@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test lint unit browser-deps bench-quality bench-learning bench-retrieval bench clean
+.PHONY: install demo serve test test-fast lint unit browser-deps bench-quality bench-learning bench-retrieval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ unit: install
 	$(BIN)/python -m pytest -q
 
 test: install browser-deps lint unit
+
+# The quick loop while working: no real-model and no browser tests, two processes.
+test-fast: install
+	$(BIN)/python -m pytest -q -n 2 -m "not model and not browser"
 
 bench-quality: install
 	$(BIN)/python benchmarks/quality.py --write benchmarks/results/quality.md

@@ -14,24 +14,12 @@ from api.routers import challenges, health, matches, organisations, people, revi
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
-from embeddings.factory import make_embedder
-from matcher import db
+from matcher import wiring
 from matcher.logging import configure_logging, get_logger
 from matcher.settings import Settings, get_settings
-from matcher.usecases.embedding import ChallengeHook, EmbeddingWorker
-from matcher.usecases.matches import make_proposal_hook
+from matcher.usecases.embedding import ChallengeHook
 
 log = get_logger(__name__)
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedder with the persistent vector cache."""
-    return make_embedder(
-        settings.embedding_model,
-        query_prefix=settings.query_prefix,
-        document_prefix=settings.document_prefix,
-        cache_path=settings.embedding_cache_path,
-    )
 
 
 def create_app(
@@ -50,30 +38,25 @@ def create_app(
         url: str = (
             database_url
             if database_url is not None
-            else await asyncio.to_thread(db.database_url, settings)
+            else await wiring.resolve_database_url(settings)
         )
         app.state.settings = settings
-        app.state.pool = await db.create_pool(url)
-        app.state.embedder = embedder or build_embedder(settings)
+        app.state.pool = await wiring.create_pool(url)
+        app.state.embedder = embedder or wiring.build_embedder(settings)
         app.state.model_ready = False
         app.state.worker = None
         warm = asyncio.create_task(_warm_up(app))
         hook = (
             on_challenges
             if on_challenges is not None
-            else _default_hook(app.state.embedder, settings)
+            else wiring.proposal_hook(app.state.embedder, settings)
         )
         app.state.on_challenges = hook
         if settings.embed_in_process:
-            worker = EmbeddingWorker(
-                app.state.pool,
-                app.state.embedder,
-                batch_size=settings.embed_batch_size,
-                max_attempts=settings.embed_max_attempts,
-                on_challenges=hook,
+            worker = wiring.make_worker(
+                app.state.pool, app.state.embedder, settings, on_challenges=hook
             )
-            worker.start()
-            worker.wake()
+            await worker.start()
             app.state.worker = worker
         try:
             yield
@@ -100,11 +83,6 @@ def create_app(
     review_pages.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
-
-
-def _default_hook(embedder: Embedder, settings: Settings) -> ChallengeHook | None:
-    """What happens when challenges get their vectors: their top suggestions become proposals."""
-    return make_proposal_hook(embedder.model_id, top=settings.suggestions_stored)
 
 
 async def _warm_up(app: FastAPI) -> None:

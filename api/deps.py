@@ -17,7 +17,12 @@ from matcher.usecases.keys import authenticate
 
 
 async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection inside a transaction: committed on success, rolled back on error."""
+    """A pooled connection inside a transaction: committed on success, rolled back on error.
+
+    Used with scope="function" (below): the transaction ends when the route returns, before
+    the response is sent, so a 2xx always means committed and a failing commit is an error
+    response, never a success.
+    """
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         async with conn.transaction():
@@ -28,7 +33,7 @@ async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
                 worker.wake()
 
 
-Conn = Annotated[asyncpg.Connection, Depends(get_conn)]
+Conn = Annotated[asyncpg.Connection, Depends(get_conn, scope="function")]
 
 
 def bearer_key(request: Request) -> str:

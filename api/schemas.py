@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -287,10 +287,32 @@ class SuggestionsOut(BaseModel):
     items: list[SuggestionOut]
 
 
+class ScheduleOut(BaseModel):
+    """One job schedule: when it last ran, how that went, when it runs next."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    cron: str
+    time_zone: str
+    last_run_at: datetime | None
+    last_state: Literal["queued", "successful", "failed"] | None
+    next_run_at: datetime
+
+
+class WorkerOut(BaseModel):
+    """The job runner: schedules, and jobs queued, running and failed for good."""
+
+    schedules: list[ScheduleOut]
+    jobs: dict[str, int]
+
+
 class HealthOut(BaseModel):
-    """Readiness of the database and the model."""
+    """Readiness of the database and the model, and what the worker is doing."""
 
     status: Literal["ok", "degraded"]
     database: str
     model: dict[str, Any]
     embeddings: dict[str, int]
+    proposals: dict[str, int] = Field(default_factory=dict)
+    worker: WorkerOut | None = None

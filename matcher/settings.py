@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,10 +33,52 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
     embed_max_attempts: int = Field(default=6, ge=1)
+    embed_lease_seconds: int = Field(
+        default=300, ge=1, description="A claimed text returns to the queue after this long."
+    )
+    job_time_zone: str = Field(
+        default="Europe/Amsterdam", description="Time zone the job schedules are read in."
+    )
+    # Cron expressions (minute hour day month weekday); empty switches a schedule off. Only
+    # jobs the worker has a function for are scheduled.
+    schedule_member_digest: str = "0 7 * * 1"
+    schedule_manager_digest: str = "30 7 * * 1"
+    schedule_introduction_reminders: str = "0 9 * * *"
+    schedule_reranker_training: str = "15 3 * * *"
+    schedule_assignment_round: str = "0 23 * * 0"
+    schedule_lexeme_fold: str = "*/10 * * * *"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
     log_level: str = "INFO"
     log_json: bool = False
+
+    @field_validator("job_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator(
+        "schedule_member_digest",
+        "schedule_manager_digest",
+        "schedule_introduction_reminders",
+        "schedule_reranker_training",
+        "schedule_assignment_round",
+        "schedule_lexeme_fold",
+    )
+    @classmethod
+    def _cron_or_empty(cls, value: str) -> str:
+        from croniter import croniter
+
+        value = value.strip()
+        if value and not croniter.is_valid(value):
+            raise ValueError(f"not a cron expression (minute hour day month weekday): {value!r}")
+        return value
 
     @property
     def embedded_database_dir(self) -> Path:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from matcher.matching.text import STOP_WORDS, words
 
@@ -70,17 +71,19 @@ def _sublinear(counts: Iterable[int]) -> npt.NDArray[np.float32]:
 
 
 class NgramIndex:
-    """A process-wide n-gram vocabulary and a bounded per-text cache of n-gram counts.
+    """A process-wide n-gram vocabulary and a bounded LRU cache of each text's n-gram counts.
 
-    Starts afresh when either bound is reached: ids are only compared within one call. About
-    3 kB a document text (int32 ids, float32 frequencies), so the default bound is ~150 MB.
+    The least recently used texts leave the cache one by one when it is full (a request that
+    touches thousands of documents no longer wipes it). Only when the vocabulary itself passes
+    its bound does everything start afresh: ids are only compared within one call. About 3 kB
+    a document text (int32 ids, float32 frequencies), so the default bound is ~150 MB.
     """
 
     def __init__(self, max_texts: int = 50_000, max_ngrams: int = 5_000_000) -> None:
         self.max_texts = max_texts
         self.max_ngrams = max_ngrams
         self._vocabulary: dict[str, int] = {}
-        self._texts: dict[str, Terms] = {}
+        self._texts: LRUCache[str, Terms] = LRUCache(maxsize=max_texts)
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -110,8 +113,7 @@ class NgramIndex:
         """
         q_counts = char_ngrams(query)
         with self._lock:
-            new = sum(1 for d in documents if d not in self._texts)
-            if len(self._texts) + new > self.max_texts or len(self._vocabulary) > self.max_ngrams:
+            if len(self._vocabulary) > self.max_ngrams:
                 self._texts.clear()
                 self._vocabulary = {}
             terms = [self._document_terms(d) for d in documents]
@@ -193,3 +195,19 @@ def shared_lexemes(query: Iterable[str], document: Iterable[str], stats: Lexical
         lex for lex in set(query) & set(document) if stats.document_frequency.get(lex, 0) <= limit
     }
     return sorted(common, key=lambda lex: (-idf(stats, lex), lex))
+
+
+SEARCH_LEXEMES_MAX = 16
+
+
+def search_lexemes(lexemes: Iterable[str], stats: LexicalStats, *, wanted: int) -> list[str]:
+    """The query's lexemes worth a full-text candidate search, rarest first.
+
+    A lexeme no document has finds nothing; one found in more than 5% of the documents (and
+    more than twice the documents wanted) matches a large part of the corpus and ranks by
+    noise, so it is left to the dense search and the scoring. At most 16 are kept.
+    """
+    common = max(2.0 * wanted, KEY_TERM_MAX_SHARE * stats.documents)
+    frequency = stats.document_frequency
+    kept = [lex for lex in set(lexemes) if 0 < frequency.get(lex, 0) <= common]
+    return sorted(kept, key=lambda lex: (frequency[lex], lex))[:SEARCH_LEXEMES_MAX]

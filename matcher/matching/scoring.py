@@ -46,6 +46,7 @@ class ScoringConfig:
     use_lexical: bool = True
     use_constraints: bool = True
     use_diversity: bool = True
+    selective_lexical_candidates: bool = True
 
     def without(self, component: str) -> ScoringConfig:
         """This configuration with one component switched off (for ablation)."""

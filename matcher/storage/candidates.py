@@ -33,24 +33,54 @@ async def query_lexemes(conn: asyncpg.Connection, text: str) -> list[str]:
 
 
 async def lexical_stats(conn: asyncpg.Connection, lexemes: Sequence[str]) -> LexicalStats:
-    """Document frequencies of the lexemes over all track-record documents."""
-    documents = int(await conn.fetchval("SELECT count(*) FROM document"))
-    frequency: dict[str, int] = {}
-    if lexemes:
-        # One pass over the documents that hold any of the lexemes (found through the GIN
-        # index), instead of one count per lexeme.
-        rows = await conn.fetch(
-            """
-            SELECT l AS lexeme, count(*) AS df
-            FROM document d, unnest(tsvector_to_array(d.search)) AS l
-            WHERE d.search @@ to_tsquery('simple'::regconfig, $2) AND l = ANY($1::text[])
-            GROUP BY l
-            """,
-            list(lexemes),
-            _or_query(lexemes),
-        )
-        frequency = {r["lexeme"]: int(r["df"]) for r in rows}
+    """Document frequencies of the lexemes over all track-record documents.
+
+    Read from the maintained counts (migration 0008): each lexeme's base row plus the changes
+    not yet folded in, found by index; exact at every moment, whatever the corpus size.
+    """
+    wanted = ["", *lexemes]  # the empty lexeme holds the number of documents
+    rows = await conn.fetch(
+        """
+        SELECT lexeme, sum(n)::bigint AS df FROM (
+            SELECT lexeme, documents AS n FROM lexeme_frequency WHERE lexeme = ANY($1::text[])
+            UNION ALL
+            SELECT lexeme, change FROM lexeme_frequency_delta WHERE lexeme = ANY($1::text[])
+        ) AS counts
+        GROUP BY lexeme
+        """,
+        wanted,
+    )
+    counts = {r["lexeme"]: int(r["df"]) for r in rows}
+    documents = counts.pop("", 0)
+    frequency = {lexeme: df for lexeme, df in counts.items() if df > 0}
     return LexicalStats(documents=documents, document_frequency=frequency)
+
+
+async def fold_lexeme_frequencies(conn: asyncpg.Connection) -> int:
+    """Fold the pending frequency changes into the base counts; returns the changes folded.
+
+    Each change row is deleted by exactly one folder (a concurrent one skips rows already
+    taken) and the base rows are updated in lexeme order, so folders never deadlock.
+    """
+    async with conn.transaction():
+        folded = await conn.fetchval(
+            """
+            WITH taken AS (
+                DELETE FROM lexeme_frequency_delta RETURNING lexeme, change
+            ), summed AS (
+                SELECT lexeme, sum(change)::bigint AS change, count(*) AS n
+                FROM taken GROUP BY lexeme
+            ), applied AS (
+                INSERT INTO lexeme_frequency AS f (lexeme, documents)
+                SELECT lexeme, change FROM summed ORDER BY lexeme
+                ON CONFLICT (lexeme) DO UPDATE SET documents = f.documents + excluded.documents
+                RETURNING 1
+            )
+            SELECT coalesce(sum(n), 0)::bigint FROM summed
+            """
+        )
+        await conn.execute("DELETE FROM lexeme_frequency WHERE documents <= 0 AND lexeme <> ''")
+    return int(folded)
 
 
 def _or_query(lexemes: Sequence[str]) -> str:
@@ -74,17 +104,21 @@ async def candidate_person_ids(
         # filters joined from person (or a column comparison the planner misjudges) would
         # make PostgreSQL sort every row instead. Stale vectors may be candidates; their
         # dense score is not used (load_candidates checks model and text hash).
+        # The HNSW scan itself can only order by distance; ties are broken by document id in
+        # the outer query (the same request gets the same candidates).
         rows = await conn.fetch(
             f"""
             SELECT nearest.person_id
             FROM (
-                SELECT d.person_id FROM document d
+                SELECT d.id, d.person_id, d.embedding::vector({dim}) <=> $1::vector({dim}) AS dist
+                FROM document d
                 WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
                 ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
                 LIMIT $4
             ) AS nearest
             JOIN person p ON p.id = nearest.person_id
             WHERE {_ELIGIBLE}
+            ORDER BY nearest.dist, nearest.id
             """,
             vector,
             model_id,
@@ -98,7 +132,7 @@ async def candidate_person_ids(
             SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id,
                  to_tsquery('simple'::regconfig, $1) AS q
             WHERE d.search @@ q AND {_ELIGIBLE.replace("$3", "$2")}
-            ORDER BY ts_rank(d.search, q) DESC
+            ORDER BY ts_rank(d.search, q) DESC, d.id
             LIMIT $3
             """,
             _or_query(lexemes),

@@ -65,12 +65,19 @@ async def store_vectors(
 ) -> list[int]:
     """Store vectors for texts that did not change meanwhile; returns the ids stored."""
     stored: list[int] = []
+    # A challenge's new vector makes it due for proposals in the same transaction, so a crash
+    # before they are written leaves the mark for the next worker (see proposal_queue).
+    due = (
+        ", proposals_due_at = now(), proposal_attempts = 0, proposal_error = NULL"
+        if table == "challenge"
+        else ""
+    )
     for pending, vector in items:
         status = await conn.execute(
             f"""
             UPDATE {table} SET embedding = $2, embedding_dim = $3, embedding_model = $4,
                 embedding_hash = $5, embedded_at = now(), embed_attempts = 0, embed_error = NULL,
-                embed_after = now()
+                embed_after = now(){due}
             WHERE id = $1 AND text_hash = $5
             """,
             pending.id,

@@ -17,18 +17,20 @@ from typing import Any
 
 import asyncpg
 
+from embeddings.factory import make_embedder
 from matcher.logging import get_logger
 from matcher.matching.assignment import AssignmentProblem, AssignmentResult, Pair, Seat, greedy
 from matcher.matching.assignment import solve as solve_assignment
 from matcher.matching.assignment_metrics import ProposalFigures, figures
 from matcher.matching.capacity import challenge_window
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Suggestion
-from matcher.settings import Settings
+from matcher.settings import Settings, get_settings
 from matcher.storage import assignment as round_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as match_store
 from matcher.storage.matches import ProposalInput
 from matcher.usecases.embedding import ChallengeHook
+from matcher.usecases.jobs import JobRun
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
 
 log = get_logger(__name__)
@@ -335,19 +337,38 @@ def _window(starts_on: date | None, needed_by: date | None, today: date) -> dict
     return {"starts_on": window.starts_on, "ends_on": window.ends_on}
 
 
+async def run_assignment_job(pool: asyncpg.Pool, run: JobRun) -> None:
+    """The weekly job (Sunday night): the round over every open challenge, for the configured
+    model; its payload may set per_challenge, per_person and other_kind_hours."""
+    settings = get_settings()
+    model_id = make_embedder(
+        settings.embedding_model,
+        query_prefix=settings.query_prefix,
+        document_prefix=settings.document_prefix,
+        use_cache=False,
+    ).model_id
+    allowed = {"per_challenge", "per_person", "other_kind_hours"}
+    options = AssignmentOptions(**{k: v for k, v in run.payload.items() if k in allowed})
+    report = await run_assignment_round(pool, model_id=model_id, options=options)
+    log.info(
+        "assignment round job",
+        job_id=run.job_id,
+        challenges=report.challenges,
+        stored=report.stored,
+        status=report.status,
+    )
+
+
 def make_assignment_hook(model_id: str, options: AssignmentOptions | None = None) -> ChallengeHook:
-    """The embedding worker's hook: new challenges get proposals within the hours left."""
+    """The embedding worker's hook: new challenges get proposals within the hours left.
+
+    Errors propagate: the caller's transaction (which clears the challenge's proposal mark)
+    rolls back and the challenge is retried.
+    """
 
     async def hook(conn: asyncpg.Connection, challenge_ids: list[int]) -> None:
-        today = date.today()
-        for challenge_id in challenge_ids:
-            # One savepoint per challenge: a failure loses that challenge's proposals only.
-            try:
-                async with conn.transaction():
-                    await propose_within_hours_left(
-                        conn, [challenge_id], model_id=model_id, today=today, options=options
-                    )
-            except Exception as exc:
-                log.error("proposing matches failed", challenge_id=challenge_id, error=repr(exc))
+        await propose_within_hours_left(
+            conn, challenge_ids, model_id=model_id, today=date.today(), options=options
+        )
 
     return hook

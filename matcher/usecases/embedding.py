@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -12,11 +11,21 @@ import asyncpg
 from embeddings.base import Embedder
 from matcher.logging import get_logger
 from matcher.storage import embedding_queue as queue
+from matcher.storage import proposal_queue
 from matcher.storage.embedding_queue import Table
 
 log = get_logger(__name__)
 
 ChallengeHook = Callable[[asyncpg.Connection, list[int]], Awaitable[None]]
+"""Runs inside the transaction that clears the challenges' proposal mark; raising keeps it."""
+
+PROPOSAL_MAX_ATTEMPTS = 8
+# A row that vanished or a lock race: the next attempt sees the committed state and succeeds.
+_RETRY_NOW = (
+    asyncpg.ForeignKeyViolationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
 
 
 @dataclass(slots=True)
@@ -35,12 +44,18 @@ async def embed_batch(
     *,
     batch_size: int,
     max_attempts: int,
+    lease_seconds: int = 300,
 ) -> EmbedReport:
     """Claim one batch from a table, embed it off the event loop, store or record the failure."""
     report = EmbedReport()
     async with pool.acquire() as conn:
         claimed = await queue.claim_pending(
-            conn, table, model_id=embedder.model_id, limit=batch_size, max_attempts=max_attempts
+            conn,
+            table,
+            model_id=embedder.model_id,
+            limit=batch_size,
+            max_attempts=max_attempts,
+            lease_seconds=lease_seconds,
         )
     if not claimed:
         return report
@@ -71,6 +86,7 @@ async def embed_pending(
     *,
     batch_size: int = 64,
     max_attempts: int = 6,
+    lease_seconds: int = 300,
     on_challenges: ChallengeHook | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> EmbedReport:
@@ -79,7 +95,12 @@ async def embed_pending(
     for table in ("document", "challenge"):
         while True:
             report = await embed_batch(
-                pool, embedder, table, batch_size=batch_size, max_attempts=max_attempts
+                pool,
+                embedder,
+                table,
+                batch_size=batch_size,
+                max_attempts=max_attempts,
+                lease_seconds=lease_seconds,
             )
             total.embedded += report.embedded
             total.failed += report.failed
@@ -87,13 +108,54 @@ async def embed_pending(
             if progress is not None:
                 progress(report.embedded + report.failed)
             if report.challenges and on_challenges is not None:
-                async with pool.acquire() as conn, conn.transaction():
-                    await on_challenges(conn, report.challenges)
+                await propose_due(pool, on_challenges)
             if report.embedded == 0 and report.failed == 0:
                 break
             if report.failed:
                 break
+    if on_challenges is not None:
+        # Marks left by a crash (or a failed attempt whose backoff has passed).
+        await propose_due(pool, on_challenges)
     return total
+
+
+async def propose_due(
+    pool: asyncpg.Pool,
+    on_challenges: ChallengeHook,
+    *,
+    max_attempts: int = PROPOSAL_MAX_ATTEMPTS,
+) -> int:
+    """Run the hook for every challenge due for proposals, one transaction each; returns done.
+
+    The mark is cleared in the hook's transaction, so a crash or an error leaves it due.
+    """
+    done = 0
+    while True:
+        challenge_id: int | None = None
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                challenge_id = await proposal_queue.claim_due(conn, max_attempts=max_attempts)
+                if challenge_id is None:
+                    return done
+                await on_challenges(conn, [challenge_id])
+                await proposal_queue.mark_done(conn, challenge_id)
+            done += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if challenge_id is None:
+                raise
+            log.warning("proposing matches failed", challenge_id=challenge_id, error=repr(exc))
+            async with pool.acquire() as conn:
+                await proposal_queue.record_failure(
+                    conn, challenge_id, repr(exc), retry_now=isinstance(exc, _RETRY_NOW)
+                )
+
+
+async def proposal_counts(pool: asyncpg.Pool) -> dict[str, int]:
+    """Challenges waiting for proposals and challenges whose proposals gave up."""
+    async with pool.acquire() as conn:
+        return await proposal_queue.count_due(conn, max_attempts=PROPOSAL_MAX_ATTEMPTS)
 
 
 async def pending_counts(
@@ -104,64 +166,3 @@ async def pending_counts(
         return await queue.count_pending(
             conn, model_id=embedder_model_id, max_attempts=max_attempts
         )
-
-
-class EmbeddingWorker:
-    """Runs embed_pending whenever woken (after a write) and every few seconds regardless."""
-
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        embedder: Embedder,
-        *,
-        batch_size: int,
-        max_attempts: int,
-        on_challenges: ChallengeHook | None = None,
-        interval: float = 5.0,
-    ) -> None:
-        self._pool = pool
-        self._embedder = embedder
-        self._batch_size = batch_size
-        self._max_attempts = max_attempts
-        self._on_challenges = on_challenges
-        self._interval = interval
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self.idle = asyncio.Event()
-
-    def wake(self) -> None:
-        """Something was written: look for work now."""
-        self.idle.clear()
-        self._wake.set()
-
-    def start(self) -> None:
-        """Run in the background of the current event loop."""
-        self._task = asyncio.create_task(self._run(), name="embedding-worker")
-
-    async def stop(self) -> None:
-        """Stop after the current batch."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                await embed_pending(
-                    self._pool,
-                    self._embedder,
-                    batch_size=self._batch_size,
-                    max_attempts=self._max_attempts,
-                    on_challenges=self._on_challenges,
-                )
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database went away; try again later
-                log.warning("embedding pass failed", error=repr(exc))
-            if not self._wake.is_set():
-                self.idle.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
-from matcher.logging import get_logger
 from matcher.matching.capacity import (
     available_hours,
     challenge_window,
@@ -26,8 +25,6 @@ from matcher.usecases import challenge_lifecycle as lifecycle
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
-
-log = get_logger(__name__)
 
 MATCH_STATES = (
     "proposed",
@@ -250,19 +247,14 @@ async def propose_matches(
 
 
 def make_proposal_hook(model_id: str, *, top: int = 10) -> ChallengeHook:
-    """The embedding worker's hook: freshly embedded challenges get their proposals."""
+    """The embedding worker's hook: freshly embedded challenges get their proposals.
+
+    Errors propagate: the caller's transaction (which clears the challenge's proposal mark)
+    rolls back and the challenge is retried.
+    """
 
     async def hook(conn: asyncpg.Connection, challenge_ids: list[int]) -> None:
-        today = date.today()
-        for challenge_id in challenge_ids:
-            # One savepoint per challenge: a failure loses that challenge's proposals only.
-            try:
-                async with conn.transaction():
-                    await propose_matches(
-                        conn, [challenge_id], model_id=model_id, today=today, top=top
-                    )
-            except Exception as exc:
-                log.error("proposing matches failed", challenge_id=challenge_id, error=repr(exc))
+        await propose_matches(conn, challenge_ids, model_id=model_id, today=date.today(), top=top)
 
     return hook
 

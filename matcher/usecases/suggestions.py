@@ -10,20 +10,22 @@ import asyncpg
 import numpy as np
 
 from embeddings.base import Embedder
+from matcher.db import CANDIDATE_DOCUMENTS as CANDIDATE_DOCS
 from matcher.errors import Conflict
 from matcher.learning.apply import rerank
 from matcher.learning.model import RerankerFormatError, load_reranker
 from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
+from matcher.matching.lexical import LexicalStats, search_lexemes
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
+from matcher.usecases.jobs import JobRun
 from matcher.usecases.members import require_own_challenge
 
-CANDIDATE_DOCS = 200
 log = get_logger(__name__)
 
 
@@ -58,7 +60,7 @@ async def score_query(
             conn,
             vector=vector if config.use_dense else None,
             model_id=model_id,
-            lexemes=lexemes if config.use_lexical else [],
+            lexemes=_search_lexemes(lexemes, stats, config),
             exclude_organisation_id=query.organisation_id if config.use_constraints else None,
             limit=CANDIDATE_DOCS,
         )
@@ -74,6 +76,15 @@ async def score_query(
     return score_candidates(
         query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
     )
+
+
+def _search_lexemes(lexemes: list[str], stats: LexicalStats, config: ScoringConfig) -> list[str]:
+    """The lexemes the full-text candidate query uses (the informative ones by default)."""
+    if not config.use_lexical:
+        return []
+    if not config.selective_lexical_candidates:
+        return lexemes
+    return search_lexemes(lexemes, stats, wanted=CANDIDATE_DOCS)
 
 
 def to_suggestions(
@@ -255,3 +266,10 @@ async def suggest_for_text(
     return await suggest_for_query(
         conn, query, vectors[0], model_id=embedder.model_id, today=today, options=options
     )
+
+
+async def run_lexeme_fold_job(pool: asyncpg.Pool, run: JobRun) -> None:
+    """Fold pending document-frequency changes into the base counts (reads are exact anyway)."""
+    async with pool.acquire() as conn:
+        folded = await candidate_store.fold_lexeme_frequencies(conn)
+    log.info("document frequencies folded", job_id=run.job_id, changes=folded)

@@ -21,6 +21,7 @@ from matcher.learning.training import (
 )
 from matcher.logging import get_logger
 from matcher.storage import reranker as store
+from matcher.usecases.jobs import JobRun
 
 log = get_logger(__name__)
 
@@ -146,3 +147,10 @@ async def train_reranker(
         active_version=version if won else None,
         deactivated_version=replaced,
     )
+
+
+async def run_training_job(pool: asyncpg.Pool, run: JobRun) -> None:
+    """The nightly job: train on every decision; too few decisions is an honest no-op."""
+    async with pool.acquire() as conn:
+        report = await train_reranker(conn)
+    log.info("re-ranker training", job_id=run.job_id, status=report.status, message=report.message)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from matcher.usecases.assignment import propose_within_hours_left, run_assignment_round
+import pytest
+
+from matcher.usecases.assignment import (
+    propose_within_hours_left,
+    run_assignment_job,
+    run_assignment_round,
+)
 from tests.matches.conftest import Net
 
 MODEL = "hashing-256"
@@ -74,3 +80,25 @@ async def test_a_new_challenge_gets_proposals_within_the_hours_left(net: Net) ->
         await propose_within_hours_left(conn, [second], model_id=MODEL, today=date.today())
     # Anna's hours in this window are spoken for by her proposal on the first challenge.
     assert set(await _proposed(net, second)) == {dirk}
+
+
+async def test_the_weekly_job_runs_the_round(net: Net, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matcher.settings import Settings, get_settings
+    from matcher.usecases.jobs import JobRun
+    from matcher.worker.jobs import JOBS, schedules_for
+
+    (schedule,) = [s for s in schedules_for(JOBS, Settings()) if s.name == "assignment_round"]
+    assert schedule.cron == "0 23 * * 0"  # Sunday night
+    await net.person(net.org_b, "Anna de Vries")
+    await net.person(net.org_c, "Bram Bakker")
+    cid = await net.challenge()
+    await net.drain()
+    assert len(await _proposed(net, cid)) == 2
+    monkeypatch.setenv("MATCHER_EMBEDDING_MODEL", MODEL)
+    get_settings.cache_clear()
+    try:
+        run = JobRun(job_id=1, name="assignment_round", payload={"per_challenge": 1})
+        await run_assignment_job(net.api.pool, run)
+    finally:
+        get_settings.cache_clear()
+    assert len(await _proposed(net, cid)) == 1

@@ -74,23 +74,31 @@ def test_scores_are_cosines() -> None:
     assert list(similarities("de en het", documents, index=NgramIndex())) == [0.0, 0.0]
 
 
-def test_the_index_caches_documents_and_starts_afresh_at_its_bound() -> None:
+def test_the_index_caches_documents_and_evicts_the_least_recently_used() -> None:
     index = NgramIndex(max_texts=3)
     first = similarities("cloud migratie", ["cloudmigratie", "cloud kosten"], index=index)
     assert len(index) == 2
     again = similarities("cloud migratie", ["cloudmigratie", "cloud kosten"], index=index)
     np.testing.assert_array_equal(first, again)
     assert len(index) == 2
-    after = similarities(
-        "cloud migratie", ["cloudmigratie", "cloud kosten", "archief"], index=index
-    )
-    assert len(index) == 3  # cleared, then filled with this call's documents
+    similarities("cloud", ["cloud kosten", "archief"], index=index)
+    # Full: one more text evicts the least recently used one ("cloudmigratie"), not all.
+    after = similarities("cloud migratie", ["cloud kosten", "archief", "backup"], index=index)
+    assert len(index) == 3
+    assert index._texts.get("cloudmigratie") is None
+    assert index._texts.get("cloud kosten") is not None
     np.testing.assert_allclose(
         after,
-        similarities(
-            "cloud migratie", ["cloudmigratie", "cloud kosten", "archief"], index=NgramIndex()
-        ),
+        similarities("cloud migratie", ["cloud kosten", "archief", "backup"], index=NgramIndex()),
     )
+
+
+def test_the_index_starts_afresh_when_the_vocabulary_is_full() -> None:
+    index = NgramIndex(max_ngrams=10)
+    similarities("cloud", ["cloudmigratie", "cloud kosten"], index=index)
+    values = similarities("cloud", ["archief"], index=index)
+    assert len(index) == 1
+    np.testing.assert_allclose(values, similarities("cloud", ["archief"], index=NgramIndex()))
 
 
 def test_compound_matches_find_parts_both_ways() -> None:
@@ -98,3 +106,22 @@ def test_compound_matches_find_parts_both_ways() -> None:
     doc_words = ["informatiebeveiligingsbeleid", "phishing", "opgesteld"]
     assert compound_matches(query_words, doc_words) == ["beveiliging", "phishingmails", "beleid"]
     assert compound_matches(["beleid"], ["beleid"]) == []
+
+
+def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
+    from matcher.matching.lexical import LexicalStats, search_lexemes
+
+    stats = LexicalStats(
+        documents=100_000,
+        document_frequency={"bio": 40, "ensia": 7, "beleid": 30_000, "gemeent": 9_000},
+    )
+    # "beleid" and "gemeent" match 30% and 9% of the corpus; "onbekend" matches nothing.
+    assert search_lexemes(["beleid", "bio", "onbekend", "ensia", "gemeent"], stats, wanted=200) == [
+        "ensia",
+        "bio",
+    ]
+    # In a small corpus every lexeme below twice the wanted documents stays.
+    small = LexicalStats(documents=900, document_frequency={"bio": 40, "beleid": 300})
+    assert search_lexemes(["beleid", "bio"], small, wanted=200) == ["bio", "beleid"]
+    many = LexicalStats(documents=10, document_frequency={f"w{i:02d}": 1 for i in range(30)})
+    assert len(search_lexemes(list(many.document_frequency), many, wanted=5)) == 16

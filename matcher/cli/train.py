@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from matcher.cli.common import connection, out, run, settings, upgrade, url
 from matcher.learning.training import ACTIVATION_MARGIN, MIN_DECISIONS
 
 
@@ -36,24 +37,18 @@ def train_command(
     ] = ACTIVATION_MARGIN,
 ) -> None:
     """Train the re-ranker on review decisions; it ranks only if it beats the scorer held-out."""
-    from matcher import db
-    from matcher.cli import _run, _settings, _upgrade, _url, out
     from matcher.usecases.training import TrainingReport, train_reranker
 
-    settings = _settings()
-    url = _url(settings)
+    database_url = url(settings())
 
     async def go() -> TrainingReport:
-        await _upgrade(url)
-        conn = await db.connect(url)
-        try:
+        await upgrade(database_url)
+        async with connection(database_url) as conn:
             return await train_reranker(
                 conn, min_decisions=min_decisions, margin=margin, kind=kind.value
             )
-        finally:
-            await conn.close()
 
-    report = _run(go)
+    report = run(go)
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         return

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from matcher.cli.common import out, run, settings, upgrade, url
+
 _FIGURES = (
     ("proposals", "proposals"),
     ("total_score", "total score"),
@@ -37,20 +39,19 @@ def assign_command(
     ] = 2.0,
 ) -> None:
     """Propose k people per open challenge, maximising total score within everyone's hours."""
-    from matcher import db
-    from matcher.cli import _embedder, _run, _settings, _upgrade, _url, out
+    from matcher import wiring
     from matcher.usecases.assignment import AssignmentOptions, RoundReport, run_assignment_round
 
-    settings = _settings()
-    url = _url(settings)
-    model_id = _embedder(settings).model_id
+    current = settings()
+    database_url = url(current)
+    model_id = wiring.build_embedder(current).model_id
     options = AssignmentOptions(
         per_challenge=per_challenge, per_person=per_person, other_kind_hours=other_hours
     )
 
     async def go() -> RoundReport:
-        await _upgrade(url)
-        pool = await db.create_pool(url)
+        await upgrade(database_url)
+        pool = await wiring.create_pool(database_url, max_size=2)
         try:
             return await run_assignment_round(
                 pool, model_id=model_id, dry_run=dry_run, options=options
@@ -58,7 +59,7 @@ def assign_command(
         finally:
             await pool.close()
 
-    report = _run(go)
+    report = run(go)
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         return

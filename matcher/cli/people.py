@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from matcher.cli.common import connection, err, fail, out, run, settings, upgrade, url
+
 import_app = typer.Typer(help="Import from spreadsheets (.csv, .xlsx).", no_args_is_help=True)
 export_app = typer.Typer(help="Export in the import format.", no_args_is_help=True)
 
@@ -29,37 +31,29 @@ def import_people_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Create or update people (matched by e-mail); nothing is stored when any row is wrong."""
-    from matcher import db
-    from matcher.cli import _run, _settings, _upgrade, _url, err, out
     from matcher.records import Principal, Role
     from matcher.usecases.people_import import ImportReport, import_people
 
     if not file.is_file():
-        err.print(f"[red]error:[/red] no file {file}")
-        raise typer.Exit(2)
+        fail(f"no file {file}")
     data = file.read_bytes()
-    settings = _settings()
-    url = _url(settings)
+    database_url = url(settings())
     principal = Principal(key_id=0, role=Role.admin, organisation_id=None)
 
     async def go() -> ImportReport:
-        await _upgrade(url)
-        conn = await db.connect(url)
-        try:
-            async with conn.transaction():
-                return await import_people(
-                    conn,
-                    principal,
-                    filename=file.name,
-                    data=data,
-                    organisation=org,
-                    dry_run=dry_run,
-                    skip_invalid=skip_invalid,
-                )
-        finally:
-            await conn.close()
+        await upgrade(database_url)
+        async with connection(database_url) as conn, conn.transaction():
+            return await import_people(
+                conn,
+                principal,
+                filename=file.name,
+                data=data,
+                organisation=org,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+            )
 
-    report = _run(go)
+    report = run(go)
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
     else:
@@ -89,29 +83,22 @@ def export_people_command(
     org: Annotated[str | None, typer.Option("--org", help="Only this organisation")] = None,
 ) -> None:
     """Write people in the import format (import it again and nothing changes)."""
-    from matcher import db
-    from matcher.cli import _run, _settings, _upgrade, _url, err
     from matcher.importing.people_sheet import PersonRow, write_csv, write_xlsx
     from matcher.records import Principal, Role
     from matcher.usecases.people_import import export_rows
 
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        err.print("[red]error:[/red] the file must end in .csv or .xlsx")
-        raise typer.Exit(2)
-    settings = _settings()
-    url = _url(settings)
+        fail("the file must end in .csv or .xlsx")
+    database_url = url(settings())
     principal = Principal(key_id=0, role=Role.admin, organisation_id=None)
 
     async def go() -> list[PersonRow]:
-        await _upgrade(url)
-        conn = await db.connect(url)
-        try:
+        await upgrade(database_url)
+        async with connection(database_url) as conn:
             return await export_rows(conn, principal, organisation=org)
-        finally:
-            await conn.close()
 
-    rows = _run(go)
+    rows = run(go)
     if suffix == ".csv":
         file.write_text(write_csv(rows), encoding="utf-8")
     else:

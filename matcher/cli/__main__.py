@@ -1,0 +1,5 @@
+"""`python -m matcher.cli`."""
+
+from matcher.cli import main
+
+main()
