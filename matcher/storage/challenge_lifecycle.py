@@ -78,11 +78,11 @@ async def proposed_match_ids(conn: asyncpg.Connection, challenge_id: int) -> lis
 
 async def mark_terms_changed(conn: asyncpg.Connection, challenge_id: int) -> None:
     """Dates, hours or kind changed: proposals computed before now are stale, and the challenge
-    is queued for its embedding worker again (the vector cache answers at once), whose hook
-    recomputes the untouched proposals."""
+    is due for proposals again (the worker recomputes the untouched ones; its vector stays)."""
     await conn.execute(
         """
-        UPDATE challenge SET terms_changed_at = now(), embedding_hash = NULL, embed_after = now()
+        UPDATE challenge SET terms_changed_at = now(), proposals_due_at = now(),
+            proposal_attempts = 0, proposal_error = NULL
         WHERE id = $1
         """,
         challenge_id,
