@@ -11,7 +11,8 @@ from playwright.async_api import async_playwright, expect
 from matcher import db
 from matcher.records import Role
 from matcher.usecases.keys import create_key
-from tests.browser.conftest import CHROMIUM_ARGS, LiveServer
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.conftest import LiveServer
 from tests.web.bulk_seed import seed_big_queue
 
 pytestmark = pytest.mark.browser
