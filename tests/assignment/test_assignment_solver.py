@@ -89,8 +89,9 @@ def _feasible(problem: AssignmentProblem, chosen: list[Pair]) -> bool:
     )
 
 
+@pytest.mark.parametrize("limit", [2, 3])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_solver_finds_the_best_total_a_brute_force_finds(seed: int) -> None:
+def test_the_solver_finds_the_best_total_a_brute_force_finds(seed: int, limit: int) -> None:
     rng = random.Random(seed)
     seats = [
         seat(c, rng.choice([2.0, 8.0, 16.0]), start=rng.randrange(0, 60), seats=rng.choice([1, 2]))
@@ -102,7 +103,8 @@ def test_the_solver_finds_the_best_total_a_brute_force_finds(seed: int) -> None:
             pairs.append(
                 Pair(c, pid, pid % 3, round(rng.random(), 3), rng.choice([4.0, 12.0, 24.0]))
             )
-    problem = AssignmentProblem(seats=seats, pairs=pairs, max_per_person=2)
+    # Two per person uses conflict rows; three the running-sum rows.
+    problem = AssignmentProblem(seats=seats, pairs=pairs, max_per_person=limit)
     best = 0.0
     for r in range(len(pairs) + 1):
         for subset in itertools.combinations(pairs, r):
