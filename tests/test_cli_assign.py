@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +80,57 @@ def test_import_export_round_trip(cli_env: None, tmp_path: Path) -> None:
     refused = runner.invoke(app, ["import", "people", str(bad), "--org", "nergens"])
     assert refused.exit_code == 1
     assert "e-mail" in refused.stdout and "nothing imported" in refused.stdout
+
+
+def _proposal_set(db_url: str) -> set[tuple[int, int]]:
+    async def fetch() -> set[tuple[int, int]]:
+        conn = await asyncpg.connect(db_url)
+        try:
+            rows = await conn.fetch(
+                "SELECT challenge_id, person_id FROM match WHERE state = 'proposed'"
+            )
+        finally:
+            await conn.close()
+        return {(r["challenge_id"], r["person_id"]) for r in rows}
+
+    return asyncio.run(fetch())
+
+
+def test_a_killed_round_leaves_the_old_proposals_or_the_new_ones(
+    cli_env: None, db_url: str, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "load"]).exit_code == 0
+    before = _proposal_set(db_url)
+    dry = json.loads(runner.invoke(app, ["assign", "--dry-run", "--json"]).stdout)
+    after = {(p["challenge_id"], p["person_id"]) for p in dry["proposals"]}
+    assert before != after
+    env = {
+        **os.environ,
+        "MATCHER_DATABASE_URL": db_url,
+        "MATCHER_DATA_DIR": str(tmp_path),
+        "MATCHER_EMBEDDING_MODEL": "hashing-256",
+    }
+    rng = random.Random(5)
+    outcomes = []
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "matcher.cli", "assign"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            process.wait(timeout=rng.uniform(1.0, 6.0))
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        state = _proposal_set(db_url)
+        # All or nothing: never a mix of old and new proposals.
+        assert state in (before, after)
+        outcomes.append(state == after)
+    finished = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "assign"], env=env, capture_output=True, timeout=300
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert _proposal_set(db_url) == after

@@ -23,6 +23,7 @@ from matcher.matching.assignment import AssignmentProblem, AssignmentResult, Pai
 from matcher.matching.assignment import solve as solve_assignment
 from matcher.matching.assignment_metrics import ProposalFigures, figures
 from matcher.matching.capacity import challenge_window
+from matcher.matching.scoring import ScoringConfig
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Suggestion
 from matcher.settings import Settings, get_settings
 from matcher.storage import assignment as round_store
@@ -35,6 +36,7 @@ from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge,
 
 log = get_logger(__name__)
 
+_NO_EXPOSURE = ScoringConfig(exposure_penalty=0.0)
 # Who the history names for proposals the matcher made on its own (as in usecases.matches).
 MATCHER_ROLE = "matcher"
 
@@ -129,7 +131,9 @@ async def _candidates(
         vector,
         model_id=model_id,
         today=today,
-        options=SuggestionOptions(top=options.candidates + len(acted)),
+        # The round limits exposure itself (per_person); the scorer's penalty for recent
+        # proposals would make each round depend on the last one's proposals.
+        options=SuggestionOptions(top=options.candidates + len(acted), config=_NO_EXPOSURE),
     )
     return [s for s in suggestions if s.person_id not in acted][: options.candidates]
 
