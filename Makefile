@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast lint unit browser-deps bench-quality bench-learning bench-retrieval bench clean
+.PHONY: install demo serve test test-fast lint unit browser-deps bench-quality bench-learning bench-retrieval bench-digest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,10 @@ bench-learning: install
 bench-retrieval: install
 	$(BIN)/python benchmarks/retrieval.py
 
-bench: bench-quality bench-learning bench-retrieval
+bench-digest: install
+	$(BIN)/python benchmarks/digest.py
+
+bench: bench-quality bench-learning bench-retrieval bench-digest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

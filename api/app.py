@@ -8,9 +8,29 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
-from api.routers import challenges, health, matches, organisations, people, review_actions
+from api.hardening import harden
+from api.routers import (
+    challenges,
+    events,
+    health,
+    inbox,
+    keys,
+    mail_links,
+    matches,
+    networks,
+    organisations,
+    partners,
+    people,
+    projects,
+    review_actions,
+    review_mail,
+    review_programme,
+    review_themes,
+    themes,
+)
 from api.routers import review as review_pages
 from api.web_templates import STATIC_DIR
 from embeddings.base import Embedder
@@ -41,7 +61,7 @@ def create_app(
             else await wiring.resolve_database_url(settings)
         )
         app.state.settings = settings
-        app.state.pool = await wiring.create_pool(url)
+        app.state.pool = await wiring.create_pool(url, settings=settings)
         app.state.embedder = embedder or wiring.build_embedder(settings)
         app.state.model_ready = False
         app.state.worker = None
@@ -58,6 +78,8 @@ def create_app(
             )
             await worker.start()
             app.state.worker = worker
+        # Mail goes out from the worker (in this process or a separate `matcher worker`).
+        app.state.mail = app.state.worker.mail if app.state.worker is not None else None
         try:
             yield
         finally:
@@ -66,21 +88,36 @@ def create_app(
                 await app.state.worker.stop()
             await app.state.pool.close()
 
-    app = FastAPI(
+    # Swagger UI from the fastapi-offline package: /docs needs no CDN. No ReDoc: its bundle
+    # fetches a logo from its CDN (tests/browser/test_same_origin.py caught it).
+    app = FastAPIOffline(
+        redoc_url=None,
         title="Noord matcher",
         version="0.1.0",
         summary="Member matchmaking and capacity sharing for a regional IT association.",
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    harden(app, settings)
     app.include_router(health.router)
     app.include_router(organisations.router)
     app.include_router(people.router)
     app.include_router(challenges.router)
+    app.include_router(inbox.router)
     app.include_router(matches.router)
+    app.include_router(keys.router)
+    app.include_router(events.router)
+    app.include_router(partners.router)
+    app.include_router(networks.router)
+    app.include_router(projects.router)
+    app.include_router(themes.router)
     app.include_router(review_actions.router)
     app.include_router(review_pages.router)
     review_pages.install(app)
+    app.include_router(mail_links.router)
+    app.include_router(review_mail.router)
+    app.include_router(review_programme.router)
+    app.include_router(review_themes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

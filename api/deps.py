@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from embeddings.base import Embedder
 from matcher.errors import Forbidden, Unauthorized
@@ -31,6 +32,9 @@ async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
             worker = getattr(request.app.state, "worker", None)
             if worker is not None:
                 worker.wake()
+            mail = getattr(request.app.state, "mail", None)
+            if mail is not None:
+                mail.wake()  # committed mail (an introduction, an answer) goes out now
 
 
 Conn = Annotated[asyncpg.Connection, Depends(get_conn, scope="function")]
@@ -107,3 +111,33 @@ MAX_ID = 2**63 - 1
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+def _declared_query(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared_query(sub)
+    return names
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """422 for query parameters the route does not declare (a typo must not widen a listing)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    unknown = sorted(set(request.query_params) - _declared_query(dependant))
+    if unknown:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name),
+                    "msg": "unknown query parameter",
+                    "input": request.query_params.get(name),
+                }
+                for name in unknown
+            ]
+        )
+
+
+StrictQuery = Depends(reject_unknown_query)

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -14,6 +16,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 
 from matcher.records import ChallengeKind, ChallengeStatus, EmbeddingStatus
 
@@ -25,7 +28,39 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]
+"""An id in a body: a JSON integer, never "12" or true."""
+StrictFlag = Annotated[bool, Field(strict=True)]
+"""true or false, never "yes", 1 or "true"."""
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+# Hours in a body are JSON numbers, never "12" or true.
+MonthlyHours = Annotated[float, Field(ge=0, le=744, strict=True)]
+TaskHours = Annotated[float, Field(ge=0, le=10000, strict=True)]
+
+
+def _date_text(value: Any) -> Any:
+    # Lax parsing would read a number as seconds since 1970 (1.9e-70 became 1970-01-01).
+    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+        return value
+    raise ValueError("a date is written as YYYY-MM-DD")
+
+
+def _plausible_year(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"a date must lie between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+PlausibleDate = Annotated[
+    date,
+    BeforeValidator(_date_text),
+    AfterValidator(_plausible_year),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-19"]}),
+]
+"""A calendar date in a body: the text YYYY-MM-DD, in the years 2000 to 2100."""
 DocumentKindIn = Literal["project", "talk", "certification", "publication", "other"]
 
 
@@ -133,12 +168,12 @@ class PersonFields(Strict):
     email: EmailStr | None = None
     languages: Annotated[list[Language], Field(max_length=10)] | None = None
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] | None = None
-    capacity_hours_per_month: Annotated[float, Field(ge=0, le=744)] | None = None
-    available_from: date | None = None
-    available_until: date | None = None
-    willing_to_speak: bool | None = None
+    capacity_hours_per_month: MonthlyHours | None = None
+    available_from: PlausibleDate | None = None
+    available_until: PlausibleDate | None = None
+    willing_to_speak: StrictFlag | None = None
     speaker_topics: Annotated[list[Topic], Field(max_length=20)] | None = None
-    consent: bool | None = Field(
+    consent: StrictFlag | None = Field(
         default=None, description="The person agreed to be suggested to other members"
     )
     conflict_organisation_ids: Annotated[list[Id], Field(max_length=50)] | None = Field(
@@ -202,9 +237,9 @@ class ChallengeFields(Strict):
         | None
     ) = None
     kind: ChallengeKind | None = None
-    hours_needed: Annotated[float, Field(ge=0, le=10000)] | None = None
-    starts_on: date | None = None
-    needed_by: date | None = None
+    hours_needed: TaskHours | None = None
+    starts_on: PlausibleDate | None = None
+    needed_by: PlausibleDate | None = None
     status: ChallengeStatus | None = None
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.schemas import Strict
+from api.schemas import Strict, TaskHours
 
 MatchState = Literal[
     "proposed",
@@ -50,7 +50,7 @@ class IntroduceIn(Strict):
 class CompleteIn(Strict):
     """How the match ended: hours actually spent (booked) and a rating."""
 
-    hours_spent: Annotated[float, Field(ge=0, le=10000)]
+    hours_spent: TaskHours
     outcome_rating: Annotated[int, Field(ge=1, le=5, strict=True)]
 
 

@@ -327,7 +327,7 @@ async def _http(
         "MATCHER_EMBED_IN_PROCESS": "false",
         "MATCHER_DATA_DIR": str(settings.data_dir.resolve()),
         "MATCHER_LOG_LEVEL": "WARNING",
-        "MATCHER_RATE_LIMIT_ENABLED": "false",
+        "MATCHER_RATE_LIMIT": "",  # the benchmark is the only client
     }
     server = subprocess.Popen(  # noqa: ASYNC220 (started once, before the timed part)
         [

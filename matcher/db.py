@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import asyncpg
 from pgvector.asyncpg import register_vector
@@ -66,18 +66,52 @@ async def connect(url: str) -> asyncpg.Connection:
 
 
 async def create_pool(
-    url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    connect_timeout: float | None = None,
+    command_timeout: float | None = None,
+    statement_timeout: float | None = None,
+    **kwargs: Any,
 ) -> asyncpg.Pool:
-    """A pool whose connections know the vector type."""
+    """A pool whose connections know the vector type, optionally with time limits.
+
+    connect_timeout bounds opening a connection, command_timeout how long the client waits for
+    a statement (a frozen server), statement_timeout how long the server lets one run.
+    """
+    if connect_timeout is not None:
+        kwargs["timeout"] = connect_timeout
+    server_settings = SEARCH_SETTINGS | dict(kwargs.pop("server_settings", None) or {})
+    if statement_timeout is not None:
+        server_settings["statement_timeout"] = str(int(statement_timeout * 1000))
     pool: asyncpg.Pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
-        server_settings=SEARCH_SETTINGS,
+        server_settings=server_settings,
+        command_timeout=command_timeout,
         **kwargs,
     )
     return pool
+
+
+class PoolTimeouts(TypedDict):
+    """Time limits for create_pool, in seconds."""
+
+    connect_timeout: float
+    command_timeout: float
+    statement_timeout: float
+
+
+def pool_timeouts(settings: Settings) -> PoolTimeouts:
+    """The service's time limits for create_pool, from the settings."""
+    return {
+        "connect_timeout": settings.db_connect_timeout,
+        "command_timeout": settings.db_command_timeout,
+        "statement_timeout": settings.db_statement_timeout,
+    }
 
 
 _DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

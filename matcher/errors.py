@@ -59,3 +59,13 @@ class DatasetError(MatcherError):
     """A labelled dataset is not in the expected format; names the file and line."""
 
     code = "dataset_error"
+
+
+class RateLimited(MatcherError):
+    """Too many requests from one key on an expensive route."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -49,8 +49,42 @@ class Settings(BaseSettings):
     schedule_lexeme_fold: str = "*/10 * * * *"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
     cookie_secure: bool = True
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Larger request bodies get 413 unread."
+    )
+    db_connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
+    db_command_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds the client waits for one statement."
+    )
+    db_statement_timeout: float = Field(
+        default=25.0, gt=0, description="Seconds the server lets one statement run."
+    )
+    health_timeout: float = Field(
+        default=0.8, gt=0, le=5, description="Seconds /health waits for the database."
+    )
+    rate_limit: str = Field(
+        default="120/minute;20/second",
+        description="Per-key limit on expensive routes (suggestions, review queue, sign-in), "
+        "in the notation of the limits library; empty turns it off.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465; "
+        "unset starts a loopback SMTP server that stores .eml files under data_dir/mail.",
+    )
+    mail_from: str = Field(default="programmabureau@noord-matcher.invalid")
+    mail_from_name: str = Field(default="Programmabureau ledennetwerk Noord")
+    manager_email: str = Field(default="programmamanager@noord-matcher.invalid")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of links in mail."
+    )
+    mail_max_attempts: int = Field(default=8, ge=1, le=100)
+    mail_retry_seconds: float = Field(default=30.0, gt=0, description="First retry delay.")
+    mail_lease_seconds: float = Field(
+        default=300.0, gt=0, description="How long a claimed message waits for its sender."
+    )
 
     @field_validator("job_time_zone")
     @classmethod
@@ -84,6 +118,11 @@ class Settings(BaseSettings):
     def embedded_database_dir(self) -> Path:
         """Where the embedded PostgreSQL keeps its data."""
         return self.data_dir / "pg"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the loopback SMTP server stores the messages it accepted."""
+        return self.data_dir / "mail"
 
     @property
     def embedding_cache_path(self) -> Path:

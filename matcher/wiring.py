@@ -42,9 +42,13 @@ async def resolve_database_url(settings: Settings) -> str:
     return await asyncio.to_thread(db.database_url, settings)
 
 
-async def create_pool(url: str, *, max_size: int = 10) -> asyncpg.Pool:
-    """The pool every entry point uses (vector support on each connection)."""
-    return await db.create_pool(url, max_size=max_size)
+async def create_pool(
+    url: str, *, max_size: int = 10, settings: Settings | None = None
+) -> asyncpg.Pool:
+    """The pool every entry point uses (vector support; the service's time limits if given)."""
+    if settings is None:
+        return await db.create_pool(url, max_size=max_size)
+    return await db.create_pool(url, max_size=max_size, **db.pool_timeouts(settings))
 
 
 def make_worker(
@@ -83,7 +87,7 @@ async def run_worker_until_stopped(
     settings: Settings, database_url: str, *, ready: Callable[[str], None] | None = None
 ) -> None:
     """The `matcher worker` process: its own pool and embedder, running until cancelled."""
-    pool = await create_pool(database_url, max_size=6)
+    pool = await create_pool(database_url, max_size=6, settings=settings)
     try:
         embedder = build_embedder(settings)
         async with running_worker(pool, embedder, settings):

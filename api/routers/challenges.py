@@ -6,9 +6,20 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import AwareDatetime
 
 from api.convert import challenge_out, suggestion_out
-from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
+from api.deps import (
+    Conn,
+    CurrentPrincipal,
+    EmbedderDep,
+    IdPath,
+    IdQuery,
+    PagingDep,
+    SettingsDep,
+    StrictQuery,
+)
+from api.ratelimit import throttled
 from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
 from matcher.records import ChallengeKind, ChallengeStatus
 from matcher.usecases import members
@@ -17,7 +28,10 @@ from matcher.usecases.suggestions import SuggestionOptions, suggest_for_challeng
 router = APIRouter(tags=["challenges"])
 
 
-@router.get("/challenges", response_model=PageOut[ChallengeOut])
+ChallengeSort = Literal["-created", "created", "-updated", "updated", "needed_by", "title"]
+
+
+@router.get("/challenges", response_model=PageOut[ChallengeOut], dependencies=[StrictQuery])
 async def list_challenges(
     conn: Conn,
     principal: CurrentPrincipal,
@@ -27,8 +41,15 @@ async def list_challenges(
     status_filter: Annotated[ChallengeStatus | None, Query(alias="status")] = None,
     kind: ChallengeKind | None = None,
     organisation_id: IdQuery = None,
+    since: Annotated[
+        AwareDatetime | None,
+        Query(description="Only challenges created or changed at or after this time (ISO 8601)"),
+    ] = None,
+    sort: Annotated[
+        ChallengeSort, Query(description="Order; '-' means descending (newest first)")
+    ] = "-created",
 ) -> PageOut[ChallengeOut]:
-    """Own challenges in any state and other members' open challenges."""
+    """Own challenges in any state and other members' open challenges; unknown parameters are 422."""
     result = await members.list_challenges(
         conn,
         principal,
@@ -37,6 +58,8 @@ async def list_challenges(
         status=status_filter.value if status_filter else None,
         kind=kind.value if kind else None,
         organisation_id=organisation_id,
+        since=since,
+        sort=sort,
     )
     return PageOut(
         items=[
@@ -111,7 +134,11 @@ async def delete_challenge(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/challenges/{challenge_id}/suggestions", response_model=SuggestionsOut)
+@router.get(
+    "/challenges/{challenge_id}/suggestions",
+    response_model=SuggestionsOut,
+    dependencies=[throttled("suggestions")],
+)
 async def get_suggestions(
     challenge_id: IdPath,
     conn: Conn,

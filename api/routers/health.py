@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -21,8 +23,10 @@ async def health(request: Request) -> JSONResponse:
     proposals: dict[str, int] = {}
     worker: WorkerOut | None = None
     try:
-        counts = await pending_counts(
-            state.pool, state.embedder.model_id, state.settings.embed_max_attempts
+        # A stopped or frozen database must not hold the probe: answer within the limit.
+        counts = await asyncio.wait_for(
+            pending_counts(state.pool, state.embedder.model_id, state.settings.embed_max_attempts),
+            timeout=state.settings.health_timeout,
         )
         proposals = await proposal_counts(state.pool)
         status = await worker_status(state.pool)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, cast
 from fastapi import APIRouter, Query
 
 from api.deps import Conn, CurrentPrincipal, IdPath, StaffPrincipal
+from api.ratelimit import throttled
 from api.schemas import SectorCode
 from api.schemas_matches import (
     ChallengeMatchesOut,
@@ -105,7 +106,9 @@ def _queue_item_out(q: QueueItem) -> QueueItemOut:
     )
 
 
-@router.get("/review/queue", response_model=ReviewQueueOut)
+@router.get(
+    "/review/queue", response_model=ReviewQueueOut, dependencies=[throttled("review-queue")]
+)
 async def review_queue(
     conn: Conn,
     principal: StaffPrincipal,

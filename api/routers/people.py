@@ -10,7 +10,7 @@ from api.convert import person_out
 from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
 from matcher.storage.people import DocumentInput
-from matcher.usecases import members
+from matcher.usecases import members, person_export
 
 router = APIRouter(tags=["people"])
 
@@ -118,7 +118,7 @@ async def export_person(
     person_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Everything stored about a person (AVG/GDPR right of access)."""
-    return await members.export_person(conn, principal, person_id)
+    return await person_export.export_person(conn, principal, person_id)
 
 
 @router.post(

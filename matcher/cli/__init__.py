@@ -1,5 +1,5 @@
-"""The `matcher` command: serve, worker, database, demo data, keys, re-index, suggest, eval, train,
-assign, import and export."""
+"""The `matcher` command: serve, worker, database, demo, keys, mail, digest, re-index, suggest,
+eval, train, assign, import and export."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from matcher.cli import (
     embedding,
     evaluation,
     keys,
+    mail,
     people,
+    programme,
     serve,
     suggest,
     train,
@@ -22,6 +24,9 @@ app = typer.Typer(help="Member matchmaking and capacity sharing.", no_args_is_he
 app.add_typer(database.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(keys.app, name="keys")
+app.add_typer(mail.mail_app, name="mail")
+app.command("digest")(mail.digest_command)
+app.add_typer(programme.programme_app, name="programme")
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
 app.command("reindex")(embedding.reindex)

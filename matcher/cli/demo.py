@@ -11,6 +11,7 @@ import typer
 from matcher import wiring
 from matcher.cli.common import connection, err, run, settings, upgrade, url
 from matcher.cli.embedding import embed_with_progress
+from matcher.cli.programme import demo as programme_demo
 from matcher.cli.serve import serve
 
 app = typer.Typer(help="The fictional demo network.", no_args_is_help=True)
@@ -52,6 +53,8 @@ def demo_run(
     current = settings()
     database_url = url(current)
     demo_load(embed=True)
+    # The association's own programme on top: networks, the event calendar, speakers, a project.
+    programme_demo()
 
     async def assignment_round() -> Any:
         from matcher.usecases.assignment import run_assignment_round

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -50,6 +51,17 @@ async def get_challenge(conn: asyncpg.Connection, challenge_id: int) -> Challeng
     return _record(row)
 
 
+# Orders a listing may ask for; the SQL comes from this table, never from the caller.
+CHALLENGE_SORTS = {
+    "-created": "created_at DESC, id DESC",
+    "created": "created_at ASC, id ASC",
+    "-updated": "updated_at DESC, id DESC",
+    "updated": "updated_at ASC, id ASC",
+    "needed_by": "needed_by ASC NULLS LAST, id ASC",
+    "title": "lower(title) ASC, id ASC",
+}
+
+
 async def list_challenges(
     conn: asyncpg.Connection,
     *,
@@ -59,8 +71,10 @@ async def list_challenges(
     status: str | None = None,
     kind: str | None = None,
     organisation_id: int | None = None,
+    since: datetime | None = None,
+    sort: str = "-created",
 ) -> Page[Challenge]:
-    """A page of challenges, newest first.
+    """A page of challenges in `sort` order (newest first by default), created or changed since.
 
     With visible_to_organisation, only that organisation's challenges and others' open ones.
     """
@@ -69,10 +83,12 @@ async def list_challenges(
           AND ($2::text IS NULL OR status = $2)
           AND ($3::text IS NULL OR kind = $3)
           AND ($4::bigint IS NULL OR organisation_id = $4)
+          AND ($5::timestamptz IS NULL OR created_at >= $5 OR updated_at >= $5)
     """
-    args = (visible_to_organisation, status, kind, organisation_id)
+    args = (visible_to_organisation, status, kind, organisation_id, since)
+    order = CHALLENGE_SORTS[sort]
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM challenge {where} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6",
+        f"SELECT {_COLUMNS} FROM challenge {where} ORDER BY {order} LIMIT $6 OFFSET $7",
         *args,
         limit,
         offset,

@@ -64,6 +64,16 @@ async def store_vectors(
     items: Sequence[tuple[PendingText, np.ndarray]],
 ) -> list[int]:
     """Store vectors for texts that did not change meanwhile; returns the ids stored."""
+    if table == "document" and items:
+        # The person rows first (in id order), as erasure takes them: see people.lock_people.
+        await conn.execute(
+            """
+            SELECT id FROM person
+            WHERE id IN (SELECT person_id FROM document WHERE id = ANY($1::bigint[]))
+            ORDER BY id FOR KEY SHARE
+            """,
+            [pending.id for pending, _ in items],
+        )
     stored: list[int] = []
     # A challenge's new vector makes it due for proposals in the same transaction, so a crash
     # before they are written leaves the mark for the next worker (see proposal_queue).
@@ -139,6 +149,9 @@ async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
     return total
 
 
+_INDEX_LOCK = 731_044_202  # advisory lock class (int4) for creating vector indexes
+
+
 async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
     """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration.
 
@@ -150,8 +163,13 @@ async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
         name = f"{table}_embedding_hnsw_{dim}"
         if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name):
             continue
-        await conn.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-            f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
-            f"WHERE embedding_dim = {dim}"
-        )
+        # Two workers may both find it missing: IF NOT EXISTS alone then races in the
+        # catalogue (a unique violation on pg_class), so creators take turns. The table lock
+        # CREATE INDEX takes makes the second one see the first one's index.
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _INDEX_LOCK, dim)
+            await conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+                f"WHERE embedding_dim = {dim}"
+            )

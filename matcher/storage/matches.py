@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.storage.people import lock_people
 
 # The states in which a match counts as a made connection (network overview, unmatched list).
 CONNECTED_STATES = ("approved", "introduced", "accepted", "completed")
@@ -291,6 +292,12 @@ async def matches_for_challenges(
     return [_match(r) for r in rows]
 
 
+async def matches_for_person(conn: asyncpg.Connection, person_id: int) -> list[MatchRecord]:
+    """Every match of one person, oldest first."""
+    rows = await conn.fetch(_SELECT + " WHERE m.person_id = $1 ORDER BY m.id", person_id)
+    return [_match(r) for r in rows]
+
+
 async def transitions_for(
     conn: asyncpg.Connection, match_ids: Sequence[int]
 ) -> dict[int, list[TransitionRecord]]:
@@ -395,6 +402,9 @@ async def replace_proposals(
     A person still proposed keeps their match (and its id), with fresh score and rank; a new
     person gets a new match whose creation is recorded. Returns the proposals stored.
     """
+    # The people first (see people.lock_people); one erased meanwhile is not proposed.
+    live = await lock_people(conn, [p.person_id for p in proposals])
+    proposals = [p for p in proposals if p.person_id in live]
     keep = [p.person_id for p in proposals]
     await conn.execute(
         """

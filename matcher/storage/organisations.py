@@ -55,6 +55,18 @@ async def get_organisation(conn: asyncpg.Connection, organisation_id: int) -> Or
     return _record(row)
 
 
+async def lock_organisation(conn: asyncpg.Connection, organisation_id: int) -> None:
+    """Hold the organisation (FOR KEY SHARE) while rows referring to it are added, or NotFound.
+
+    A concurrent delete either finished first (the row is gone: NotFound) or waits for us.
+    """
+    found = await conn.fetchval(
+        "SELECT id FROM organisation WHERE id = $1 FOR KEY SHARE", organisation_id
+    )
+    if found is None:
+        raise NotFound(f"organisation {organisation_id} does not exist")
+
+
 async def list_organisations(
     conn: asyncpg.Connection, *, limit: int, offset: int, sector_code: str | None = None
 ) -> Page[Organisation]:

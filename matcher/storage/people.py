@@ -275,9 +275,15 @@ async def add_embedded_documents(
 async def sync_documents(
     conn: asyncpg.Connection, person_id: int, documents: Sequence[DocumentInput]
 ) -> bool:
-    """Make the track record equal to documents, keeping unchanged items (and their vectors)."""
+    """Make the track record equal to documents, keeping unchanged items (and their vectors).
+
+    Items the association's programme wrote (talks at its events, project outputs) are not
+    the member's to sync and stay.
+    """
     rows = await conn.fetch(
-        "SELECT id, kind, text_hash FROM document WHERE person_id = $1 AND kind <> 'summary'",
+        "SELECT id, kind, text_hash FROM document d WHERE person_id = $1 AND kind <> 'summary' "
+        "AND NOT EXISTS (SELECT 1 FROM event_invitation i WHERE i.document_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM project_output_document o WHERE o.document_id = d.id)",
         person_id,
     )
     existing = {(r["kind"], r["text_hash"]): r["id"] for r in rows}
@@ -342,38 +348,27 @@ async def set_conflicts(
             ) from exc
 
 
+async def lock_people(conn: asyncpg.Connection, person_ids: Sequence[int]) -> set[int]:
+    """Hold these people (FOR KEY SHARE, in id order) and return those that still exist.
+
+    The lock order of the service: a person row before their documents and matches. Erasure
+    takes the person first by deleting it; writers of documents and matches take it here
+    first, so the two wait for each other instead of deadlocking.
+    """
+    if not person_ids:
+        return set()
+    rows = await conn.fetch(
+        "SELECT id FROM person WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE",
+        sorted(set(person_ids)),
+    )
+    return {int(r["id"]) for r in rows}
+
+
 async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
     """Erase a person and everything hanging off them (documents, matches, reservations)."""
     status = await conn.execute("DELETE FROM person WHERE id = $1", person_id)
     if status.endswith(" 0"):
         raise NotFound(f"person {person_id} does not exist")
-
-
-async def person_matches(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """Matches involving a person, for a data export."""
-    rows = await conn.fetch(
-        """
-        SELECT m.id, m.challenge_id, c.title AS challenge_title, m.state, m.score,
-               m.created_at, m.updated_at, m.hours_spent, m.outcome_rating
-        FROM match m JOIN challenge c ON c.id = m.challenge_id
-        WHERE m.person_id = $1 ORDER BY m.id
-        """,
-        person_id,
-    )
-    return [
-        {
-            "id": r["id"],
-            "challenge_id": r["challenge_id"],
-            "challenge_title": r["challenge_title"],
-            "state": r["state"],
-            "score": r["score"],
-            "created_at": r["created_at"].isoformat(),
-            "updated_at": r["updated_at"].isoformat(),
-            "hours_spent": float(r["hours_spent"]) if r["hours_spent"] is not None else None,
-            "outcome_rating": r["outcome_rating"],
-        }
-        for r in rows
-    ]
 
 
 async def reserved_hours(

@@ -69,8 +69,11 @@ async def embed_batch(
         log.warning("embedding failed", table=table, count=len(claimed), error=repr(exc))
         report.failed = len(claimed)
         return report
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
+        # Its own statement: a first CREATE INDEX holds a table lock, which inside the storing
+        # transaction would come before the person locks and could deadlock with an erasure.
         await queue.ensure_vector_index(conn, embedder.dimension)
+    async with pool.acquire() as conn, conn.transaction():
         stored = await queue.store_vectors(
             conn, table, model_id=embedder.model_id, items=list(zip(claimed, vectors, strict=True))
         )

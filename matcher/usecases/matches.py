@@ -22,6 +22,7 @@ from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
 from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
 from matcher.usecases import challenge_lifecycle as lifecycle
+from matcher.usecases import introduction_mail, match_rules
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
@@ -267,7 +268,7 @@ def _require_staff(principal: Principal, action: str) -> None:
         raise Forbidden(f"only the programme manager or an admin may {action}")
 
 
-def _visible(principal: Principal, match: MatchRecord) -> bool:
+def match_visible(principal: Principal, match: MatchRecord) -> bool:
     """Staff see every match; the challenge's organisation once approved; the person's once introduced."""
     if principal.is_staff:
         return True
@@ -284,7 +285,7 @@ def _shows_email(principal: Principal, match: MatchRecord) -> bool:
     return principal.organisation_id == match.challenge_organisation_id and match.was_accepted
 
 
-def _history(transitions: Sequence[TransitionRecord]) -> list[TransitionView]:
+def _history(transitions: Sequence[TransitionRecord], principal: Principal) -> list[TransitionView]:
     return [
         TransitionView(
             from_state=t.from_state,
@@ -293,7 +294,8 @@ def _history(transitions: Sequence[TransitionRecord]) -> list[TransitionView]:
             reason_code=t.reason_code,
             note=t.note,
             created_at=t.created_at,
-            actor_key_id=t.actor_key_id,
+            # Key ids identify staff credentials: members see the role, not the key.
+            actor_key_id=t.actor_key_id if principal.is_staff else None,
         )
         for t in transitions
     ]
@@ -349,7 +351,7 @@ def _view(
         hours_spent=match.hours_spent,
         outcome_rating=match.outcome_rating,
         email=match.email if _shows_email(principal, match) else None,
-        history=_history(history),
+        history=_history(history, principal),
         challenge_description=match.challenge_description,
         challenge_kind=match.challenge_kind,
         challenge_status=match.challenge_status,
@@ -409,7 +411,7 @@ async def _one_view(conn: asyncpg.Connection, principal: Principal, match_id: in
 async def get_match(conn: asyncpg.Connection, principal: Principal, match_id: int) -> MatchView:
     """One match with its history; NotFound for members it does not concern (yet)."""
     match = await store.get_match(conn, match_id)
-    if not _visible(principal, match):
+    if not match_visible(principal, match):
         raise NotFound(f"match {match_id} does not exist")
     return (await _views(conn, principal, [match]))[0]
 
@@ -514,10 +516,11 @@ async def _locked(
 ) -> MatchRecord:
     """Check the caller's role, lock the match row and load it."""
     _check_role(principal, action)
+    await match_rules.lock_person_first(conn, match_id)
     await store.lock_match(conn, match_id)
     match = await store.get_match(conn, match_id)
     if action in MEMBER_ACTIONS:
-        if not _visible(principal, match):
+        if not match_visible(principal, match):
             raise NotFound(f"match {match_id} does not exist")
         if principal.organisation_id != match.organisation_id:
             raise Forbidden("only the person's organisation answers an introduction")
@@ -565,6 +568,7 @@ async def approve_match(
     if match.state == "approved":
         return await _one_view(conn, principal, match_id)
     target = _check_transition(match, "approve")
+    await match_rules.ensure_may_proceed(conn, match.id)
     window = challenge_window(match.starts_on, match.needed_by, today=date.today())
     needed = match.hours_needed or 0.0
     # The lock comes first; the reservations are read by a later statement, so under READ
@@ -631,9 +635,11 @@ async def introduce_match(
     text = _check_note(introduction_text, field="introduction_text", limit=INTRODUCTION_MAX)
     match = await _locked(conn, principal, match_id, "introduce")
     target = _check_transition(match, "introduce")
+    await match_rules.ensure_may_proceed(conn, match.id)
     if text is None:
         text = default_introduction_text(await _one_view(conn, principal, match_id))
     await _move(conn, principal, match, target, introduction_text=text)
+    await introduction_mail.enqueue_introduction_mails(conn, match_id)
     return await _one_view(conn, principal, match_id)
 
 
@@ -649,6 +655,7 @@ async def _answer(
     await _move(conn, principal, match, target, note=note)
     if target == "accepted":
         await lifecycle.after_accept(conn, match.challenge_id)
+    await introduction_mail.enqueue_answer_mail(conn, match_id, target)
     return await _one_view(conn, principal, match_id)
 
 

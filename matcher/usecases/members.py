@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -20,8 +20,10 @@ from matcher.records import (
 )
 from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
+from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
+from matcher.usecases import match_rules
 from matcher.usecases.challenge_lifecycle import TERMS, after_update, check_challenge_fields
 
 
@@ -138,7 +140,7 @@ async def create_person(
 ) -> Person:
     """Add a staff profile with its track record; vectors follow asynchronously."""
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     if org in conflict_organisation_ids:
         raise InvalidInput(
             "a person cannot declare a conflict with their own organisation",
@@ -171,6 +173,8 @@ async def update_person(
             "available_from must not be after available_until", field="available_until"
         )
     await people_store.update_person(conn, person_id, fields)
+    if fields.get("consent") is False:
+        await match_rules.consent_withdrawn(conn, principal, person_id)
     if conflict_organisation_ids is not None:
         if person.organisation_id in conflict_organisation_ids:
             raise InvalidInput(
@@ -178,49 +182,15 @@ async def update_person(
                 field="conflict_organisation_ids",
             )
         await people_store.set_conflicts(conn, person_id, conflict_organisation_ids)
+        await match_rules.conflicts_declared(conn, principal, person_id, conflict_organisation_ids)
     return await people_store.get_person(conn, person_id)
 
 
 async def delete_person(conn: asyncpg.Connection, principal: Principal, person_id: int) -> None:
     """Erase a person (AVG/GDPR): profile, documents, vectors, matches and reservations."""
-    await get_person(conn, principal, person_id)
-    await people_store.delete_person(conn, person_id)
-
-
-async def export_person(
-    conn: asyncpg.Connection, principal: Principal, person_id: int
-) -> dict[str, Any]:
-    """Everything stored about a person, as one JSON-ready object (AVG/GDPR access request)."""
     person = await get_person(conn, principal, person_id)
-    org = await org_store.get_organisation(conn, person.organisation_id)
-    return {
-        "exported_at": datetime.now(UTC).isoformat(),
-        "person": {
-            "id": person.id,
-            "name": person.name,
-            "role": person.role,
-            "email": person.email,
-            "languages": list(person.languages),
-            "summary": person.summary,
-            "capacity_hours_per_month": person.capacity_hours_per_month,
-            "available_from": person.available_from.isoformat() if person.available_from else None,
-            "available_until": (
-                person.available_until.isoformat() if person.available_until else None
-            ),
-            "willing_to_speak": person.willing_to_speak,
-            "speaker_topics": list(person.speaker_topics),
-            "consent": person.consent,
-            "conflict_organisation_ids": list(person.conflict_organisation_ids),
-            "created_at": person.created_at.isoformat(),
-            "updated_at": person.updated_at.isoformat(),
-        },
-        "organisation": {"id": org.id, "name": org.name},
-        "documents": [
-            {"id": d.id, "kind": d.kind.value, "title": d.title, "text": d.body}
-            for d in person.documents
-        ],
-        "matches": await people_store.person_matches(conn, person_id),
-    }
+    await people_store.delete_person(conn, person_id)
+    await outbox_store.erase_person(conn, person_id, person.email)  # mail to or naming them
 
 
 async def add_document(
@@ -279,8 +249,14 @@ async def list_challenges(
     status: str | None,
     kind: str | None,
     organisation_id: int | None,
+    since: datetime | None = None,
+    sort: str = "-created",
 ) -> Page[Challenge]:
-    """Challenges the caller may see."""
+    """Challenges the caller may see, created or changed since `since`, in `sort` order."""
+    if sort not in challenge_store.CHALLENGE_SORTS:
+        raise InvalidInput(
+            f"sort must be one of {', '.join(challenge_store.CHALLENGE_SORTS)}", field="sort"
+        )
     return await challenge_store.list_challenges(
         conn,
         visible_to_organisation=_scope(principal),
@@ -289,6 +265,8 @@ async def list_challenges(
         status=status,
         kind=kind,
         organisation_id=organisation_id,
+        since=since,
+        sort=sort,
     )
 
 
@@ -302,7 +280,7 @@ async def create_challenge(
     """Post a challenge; it is stored at once and embedded after."""
     check_challenge_fields(fields, today=date.today())
     org = _target_organisation(principal, organisation_id)
-    await org_store.get_organisation(conn, org)
+    await org_store.lock_organisation(conn, org)
     challenge_id = await challenge_store.insert_challenge(conn, organisation_id=org, fields=fields)
     return await challenge_store.get_challenge(conn, challenge_id)
 
@@ -330,6 +308,9 @@ async def update_challenge(
     await challenge_store.update_challenge(conn, challenge_id, fields)
     before = {k: getattr(challenge, k) for k in TERMS}
     await after_update(conn, challenge_id, fields=fields, before=before)
+    status = fields.get("status")
+    if status is not None and ChallengeStatus(status) is not ChallengeStatus.open:
+        await match_rules.challenge_closed(conn, principal, challenge_id, ChallengeStatus(status))
     return await challenge_store.get_challenge(conn, challenge_id)
 
 

@@ -1,4 +1,4 @@
-"""The worker entry point: the embedding loop and the job runner, in-process or on their own."""
+"""The worker entry point: embedding, the job runner and mail delivery, in-process or alone."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import asyncpg
 from embeddings.base import Embedder
 from matcher.settings import Settings
 from matcher.usecases.embedding import ChallengeHook
+from matcher.usecases.mail_runtime import MailRuntime, start_mail
 from matcher.worker.embedding import EmbeddingWorker
 from matcher.worker.jobs import JobRunner
 
 
 class Worker:
-    """Everything that runs in the background: embedding (row leases) and queued jobs."""
+    """Everything that runs in the background: embedding (row leases), queued jobs, mail."""
 
     def __init__(
         self,
@@ -22,7 +23,12 @@ class Worker:
         *,
         on_challenges: ChallengeHook | None,
         jobs: bool = True,
+        mail: bool = True,
     ) -> None:
+        self._pool = pool
+        self._settings = settings
+        self._deliver_mail = mail
+        self.mail: MailRuntime | None = None
         self.embedding = EmbeddingWorker(
             pool,
             embedder,
@@ -39,6 +45,9 @@ class Worker:
         self.embedding.wake()
         if self.jobs is not None:
             await self.jobs.start()
+        if self._deliver_mail:
+            # The loopback SMTP server starts here when no MATCHER_SMTP_URL is set.
+            self.mail = await start_mail(self._pool, self._settings, deliver=True)
 
     def wake(self) -> None:
         """Something was written: look for embedding work now."""
@@ -46,6 +55,9 @@ class Worker:
 
     async def stop(self) -> None:
         """Stop every loop (work in flight is retried by the next worker)."""
+        if self.mail is not None:
+            await self.mail.stop()
+            self.mail = None
         if self.jobs is not None:
             await self.jobs.stop()
         await self.embedding.stop()

@@ -29,6 +29,11 @@ from matcher.usecases.jobs import (
     record_job_finished,
     sync_schedules,
 )
+from matcher.usecases.mail_jobs import (
+    run_introduction_reminders_job,
+    run_manager_digest_job,
+    run_member_digest_job,
+)
 from matcher.usecases.suggestions import run_lexeme_fold_job
 from matcher.usecases.training import run_training_job
 
@@ -50,8 +55,11 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("reranker_training", run_training_job, "schedule_reranker_training"),
     JobSpec("lexeme_fold", run_lexeme_fold_job, "schedule_lexeme_fold"),
     JobSpec("assignment_round", run_assignment_job, "schedule_assignment_round"),
-    # The lead wires the others as their use-cases land, e.g.:
-    # JobSpec("member_digest", run_member_digest, "schedule_member_digest"),
+    JobSpec("member_digest", run_member_digest_job, "schedule_member_digest"),
+    JobSpec("manager_digest", run_manager_digest_job, "schedule_manager_digest"),
+    JobSpec(
+        "introduction_reminders", run_introduction_reminders_job, "schedule_introduction_reminders"
+    ),
 )
 
 MAX_ATTEMPTS = 5

@@ -209,3 +209,30 @@ async def test_member_lists_own_challenges_in_any_state_and_others_open_only(api
     assert {c["id"] for c in mine["items"]} == {world.open_a, world.closed_a}
     theirs = (await api.client.get("/challenges", headers=world.headers["member_b"])).json()
     assert {c["id"] for c in theirs["items"]} == {world.open_a}
+
+
+async def test_export_lists_only_matches_the_caller_may_open(api: Api) -> None:
+    """The GDPR export follows GET /matches/{id}: no other organisation's proposals or titles."""
+    world = await _world(api)
+    staff_export = (
+        await api.client.get(f"/people/{world.person_b}/export", headers=world.headers["pm"])
+    ).json()
+    proposed = [m["id"] for m in staff_export["matches"]]
+    assert proposed, "the drain proposed person B for organisation A's challenge"
+    for who in ("member_b", "pm", "admin"):
+        export = await api.client.get(
+            f"/people/{world.person_b}/export", headers=world.headers[who]
+        )
+        assert export.status_code == 200
+        for match in export.json()["matches"]:
+            opened = await api.client.get(f"/matches/{match['id']}", headers=world.headers[who])
+            assert opened.status_code == 200, (who, match)
+        for match_id in proposed:
+            opened = await api.client.get(f"/matches/{match_id}", headers=world.headers[who])
+            listed = match_id in {m["id"] for m in export.json()["matches"]}
+            assert listed == (opened.status_code == 200), (who, match_id)
+    member_export = (
+        await api.client.get(f"/people/{world.person_b}/export", headers=world.headers["member_b"])
+    ).json()
+    assert member_export["matches"] == []
+    assert "Open" not in str(member_export)

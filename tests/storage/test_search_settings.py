@@ -76,3 +76,26 @@ async def test_search_settings_and_candidate_count_survive_the_pool(db_url: str)
         assert found[0] == found[1] == found[2]
     finally:
         await pool.close()
+
+
+async def test_concurrent_first_batches_create_the_vector_index_once(db_url: str) -> None:
+    import asyncio
+
+    pool = await db.create_pool(db_url, max_size=8)
+    try:
+
+        async def ensure() -> None:
+            async with pool.acquire() as conn:
+                await ensure_vector_index(conn, 24)
+
+        await asyncio.gather(*(ensure() for _ in range(8)))
+        async with pool.acquire() as conn:
+            names = await conn.fetch(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_embedding_hnsw_24'"
+            )
+        assert sorted(r["indexname"] for r in names) == [
+            "challenge_embedding_hnsw_24",
+            "document_embedding_hnsw_24",
+        ]
+    finally:
+        await pool.close()

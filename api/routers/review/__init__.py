@@ -10,7 +10,22 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from api.routers.review import actions, match_page, network, people_import, queue, session
-from api.routers.review.common import PageExit, page_exit_handler
+from api.routers.review.common import (
+    MaybeSession,
+    PageExit,
+    guarded_form,
+    page_exit_handler,
+    redirect,
+    render,
+    to_login,
+)
+
+# The names the other page modules (mail, programme, themes) use from here.
+__all__ = ["MaybeSession", "install", "router"]
+_guarded_form = guarded_form
+_redirect = redirect
+_render = render
+_to_login = to_login
 
 router = APIRouter(include_in_schema=False)
 for _part in (session, queue, actions, match_page, network, people_import):

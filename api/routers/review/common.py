@@ -172,30 +172,39 @@ class PostedForm:
         return field(self.form, "anchor")
 
 
-async def checked_form(request: Request, session: MaybeSession) -> PostedForm:
-    """The one CSRF check: every page POST carries its session's token, else nothing happens."""
+async def guarded_form(
+    request: Request, session: WebSession | None
+) -> tuple[WebSession, FormData] | Response:
+    """The one CSRF check: the form of a POST from a signed-in session carrying its token, else
+    the response to give instead (to sign-in, or a refusal; nothing happens)."""
     if session is None:
-        raise PageExit(to_login("verlopen"))
+        return to_login("verlopen")
     form = await request.form()
     token = form.get("csrf_token")
     try:
         web_sessions.check_csrf(session.csrf_token, token if isinstance(token, str) else None)
     except Forbidden:
-        raise PageExit(
-            render(
-                request,
-                "review/error.html",
-                {
-                    "session": session,
-                    "title": "Formulier geweigerd",
-                    "message": "Dit formulier is verlopen of komt niet van deze pagina "
-                    "(CSRF-controle). Er is niets gewijzigd. Ga terug naar de wachtrij en "
-                    "probeer het opnieuw.",
-                },
-                status_code=403,
-            )
-        ) from None
-    return PostedForm(session, form)
+        return render(
+            request,
+            "review/error.html",
+            {
+                "session": session,
+                "title": "Formulier geweigerd",
+                "message": "Dit formulier is verlopen of komt niet van deze pagina "
+                "(CSRF-controle). Er is niets gewijzigd. Ga terug naar de wachtrij en "
+                "probeer het opnieuw.",
+            },
+            status_code=403,
+        )
+    return session, form
+
+
+async def checked_form(request: Request, session: MaybeSession) -> PostedForm:
+    """guarded_form as a dependency: handlers only run for a checked form."""
+    guarded = await guarded_form(request, session)
+    if isinstance(guarded, Response):
+        raise PageExit(guarded)
+    return PostedForm(*guarded)
 
 
 CheckedForm = Annotated[PostedForm, Depends(checked_form)]

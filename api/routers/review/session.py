@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import Conn, SettingsDep
+from api.ratelimit import throttle_sign_in
 from api.routers.review.common import (
     LOGIN_COOKIE,
     LOGIN_COOKIE_PATH,
@@ -17,7 +18,7 @@ from api.routers.review.common import (
     render,
     to_login,
 )
-from matcher.errors import Forbidden, Unauthorized
+from matcher.errors import Forbidden, RateLimited, Unauthorized
 from matcher.settings import Settings
 from matcher.usecases import web_sessions
 
@@ -84,6 +85,17 @@ async def login(request: Request, conn: Conn, settings: SettingsDep) -> Response
             status_code=403,
         )
     api_key = field(form, "api_key")
+    try:
+        throttle_sign_in(request, api_key)
+    except RateLimited as exc:
+        page = _login_page(
+            request,
+            settings,
+            error=f"Te veel aanmeldpogingen. Probeer het over {exc.retry_after} seconden opnieuw.",
+            status_code=429,
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     if not api_key:
         return _login_page(request, settings, error="Vul je API-sleutel in.", status_code=401)
     try:

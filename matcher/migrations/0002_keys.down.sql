@@ -1,0 +1,3 @@
+ALTER TABLE api_key
+    DROP COLUMN last_used_at,
+    DROP COLUMN expires_at;

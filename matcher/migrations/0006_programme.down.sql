@@ -1,0 +1,9 @@
+DROP TABLE IF EXISTS project_output_document;
+DROP TABLE IF EXISTS project_output;
+DROP TABLE IF EXISTS project_participant;
+DROP TABLE IF EXISTS project;
+DROP TABLE IF EXISTS challenge_network;
+DROP TABLE IF EXISTS knowledge_network_member;
+DROP TABLE IF EXISTS event_invitation;
+DROP TABLE IF EXISTS event;
+DROP TABLE IF EXISTS knowledge_network;
