@@ -13,7 +13,8 @@ from matcher.records import Role
 from matcher.usecases.demo import load_demo
 from matcher.usecases.demo_programme import load_programme_demo
 from matcher.usecases.keys import create_key
-from tests.browser.conftest import CHROMIUM_ARGS, LiveServer
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.conftest import LiveServer
 from tests.web.review_seed import drain
 
 pytestmark = pytest.mark.browser
