@@ -25,6 +25,7 @@ from api.routers import (
     partners,
     people,
     projects,
+    review_actions,
     review_mail,
     review_programme,
     review_themes,
@@ -110,7 +111,9 @@ def create_app(
     app.include_router(networks.router)
     app.include_router(projects.router)
     app.include_router(themes.router)
+    app.include_router(review_actions.router)
     app.include_router(review_pages.router)
+    review_pages.install(app)
     app.include_router(mail_links.router)
     app.include_router(review_mail.router)
     app.include_router(review_programme.router)

@@ -18,6 +18,7 @@ MatchState = Literal[
     "declined",
     "completed",
     "cancelled",
+    "withdrawn",
 ]
 ReservationState = Literal["held", "booked", "released"]
 ReasonCode = Literal["wrong_expertise", "no_capacity", "conflict", "already_connected", "other"]
@@ -113,7 +114,13 @@ class MatchOut(BaseModel):
     hours_spent: float | None
     outcome_rating: int | None
     created_at: datetime | None
-    updated_at: datetime | None
+    updated_at: datetime | None = Field(
+        description="When the match last changed; for a proposal, when it was computed"
+    )
+    stale: bool = Field(
+        default=False,
+        description="A proposal computed before the challenge or the person last changed",
+    )
     history: list[TransitionOut]
 
 

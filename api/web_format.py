@@ -28,6 +28,7 @@ STATE_LABELS = {
     "declined": "Afgeslagen",
     "completed": "Afgerond",
     "cancelled": "Geannuleerd",
+    "withdrawn": "Vervallen",
 }
 
 REASON_LABELS = {

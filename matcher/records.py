@@ -31,6 +31,7 @@ class ChallengeStatus(StrEnum):
     """Where a challenge is in its life."""
 
     open = "open"
+    matched = "matched"
     closed = "closed"
     withdrawn = "withdrawn"
 

@@ -71,6 +71,7 @@ def match_out(m: MatchView) -> MatchOut:
         outcome_rating=m.outcome_rating,
         created_at=m.created_at,
         updated_at=m.updated_at,
+        stale=m.stale,
         history=[
             TransitionOut(
                 from_state=t.from_state,

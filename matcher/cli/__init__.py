@@ -1,16 +1,19 @@
-"""The `matcher` command: serve, worker, database, demo, keys, mail, digest, re-index, suggest, eval, train."""
+"""The `matcher` command: serve, worker, database, demo, keys, mail, digest, re-index, suggest,
+eval, train, assign, import and export."""
 
 from __future__ import annotations
 
 import typer
 
 from matcher.cli import (
+    assign,
     database,
     demo,
     embedding,
     evaluation,
     keys,
     mail,
+    people,
     programme,
     serve,
     suggest,
@@ -30,6 +33,9 @@ app.command("reindex")(embedding.reindex)
 app.command("suggest")(suggest.suggest)
 app.command("eval")(evaluation.eval_command)
 app.command("train")(train.train_command)
+app.command("assign")(assign.assign_command)
+app.add_typer(people.import_app, name="import")
+app.add_typer(people.export_app, name="export")
 
 
 def main() -> None:

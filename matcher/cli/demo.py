@@ -48,12 +48,30 @@ def demo_run(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
 ) -> None:
-    """Load the demo network, print keys and examples, and serve (what `make demo` runs)."""
+    """Load the demo network, run the assignment round, print keys and examples, and serve
+    (what `make demo` runs)."""
     current = settings()
     database_url = url(current)
     demo_load(embed=True)
     # The association's own programme on top: networks, the event calendar, speakers, a project.
     programme_demo()
+
+    async def assignment_round() -> Any:
+        from matcher.usecases.assignment import run_assignment_round
+
+        pool = await wiring.create_pool(database_url, max_size=2)
+        try:
+            model_id = wiring.build_embedder(current).model_id
+            return await run_assignment_round(pool, model_id=model_id)
+        finally:
+            await pool.close()
+
+    done = run(assignment_round)
+    err.print(
+        f"assignment round: {done.assignment.proposals} proposals for {done.challenges} open "
+        f"challenges ({done.assignment.people_over_hours} people over their hours; "
+        f"per-challenge proposals would have had {done.greedy.people_over_hours})"
+    )
 
     async def keys() -> Any:
         from matcher.usecases.demo import issue_demo_keys

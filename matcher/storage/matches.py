@@ -62,6 +62,7 @@ class MatchRecord:
     was_accepted: bool
     created_at: datetime
     updated_at: datetime
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,9 @@ _SELECT = """
                    WHERE t.match_id = m.id AND t.to_state = 'introduced') AS was_introduced,
            EXISTS (SELECT 1 FROM match_transition t
                    WHERE t.match_id = m.id AND t.to_state = 'accepted') AS was_accepted,
-           m.created_at, m.updated_at
+           m.created_at, m.updated_at,
+           (m.state = 'proposed' AND (m.updated_at < c.terms_changed_at
+                                      OR m.updated_at < p.updated_at)) AS stale
     FROM match m
     JOIN challenge c ON c.id = m.challenge_id
     JOIN organisation co ON co.id = c.organisation_id
@@ -225,6 +228,7 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         was_accepted=row["was_accepted"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        stale=bool(row["stale"]),
     )
 
 
@@ -545,7 +549,7 @@ async def queue_challenges(
         FROM challenge c
         JOIN organisation o ON o.id = c.organisation_id
         LEFT JOIN sector s ON s.code = o.sector_code
-        WHERE c.status = 'open'
+        WHERE c.status IN ('open', 'matched')
           AND ($1::text IS NULL OR o.sector_code = $1)
           AND ($2::text IS NULL OR c.kind = $2)
           AND EXISTS (SELECT 1 FROM match m

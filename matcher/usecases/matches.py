@@ -21,6 +21,7 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
 from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
+from matcher.usecases import challenge_lifecycle as lifecycle
 from matcher.usecases import introduction_mail, match_rules
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
@@ -35,6 +36,7 @@ MATCH_STATES = (
     "declined",
     "completed",
     "cancelled",
+    "withdrawn",
 )
 REASON_CODES = ("wrong_expertise", "no_capacity", "conflict", "already_connected", "other")
 NOTE_MAX = 2000
@@ -116,6 +118,8 @@ class MatchView:
     model: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # A proposal computed before the challenge's terms or the person's profile last changed.
+    stale: bool = False
 
     @property
     def actions(self) -> list[str]:
@@ -364,6 +368,7 @@ def _view(
         model=match.model,
         created_at=match.created_at,
         updated_at=match.updated_at,
+        stale=match.stale,
     )
 
 
@@ -386,6 +391,13 @@ async def _views(
         )
         for m in matches
     ]
+
+
+async def match_views(
+    conn: asyncpg.Connection, principal: Principal, records: Sequence[MatchRecord]
+) -> list[MatchView]:
+    """Views of stored matches for a caller who may see them all (staff pages)."""
+    return await _views(conn, principal, records)
 
 
 async def _one_view(conn: asyncpg.Connection, principal: Principal, match_id: int) -> MatchView:
@@ -547,8 +559,11 @@ async def _move(
     )
 
 
-async def approve_match(conn: asyncpg.Connection, principal: Principal, match_id: int) -> MatchView:
+async def approve_match(
+    conn: asyncpg.Connection, principal: Principal, match_id: int, *, note: str | None = None
+) -> MatchView:
     """Approve a proposal and hold the challenge's hours; approving twice changes nothing."""
+    note = _check_note(note)
     match = await _locked(conn, principal, match_id, "approve")
     if match.state == "approved":
         return await _one_view(conn, principal, match_id)
@@ -582,7 +597,7 @@ async def approve_match(conn: asyncpg.Connection, principal: Principal, match_id
         ends_on=window.ends_on,
         state="held",
     )
-    await _move(conn, principal, match, target)
+    await _move(conn, principal, match, target, note=note)
     return await _one_view(conn, principal, match_id)
 
 
@@ -638,6 +653,8 @@ async def _answer(
     if target == "declined":
         await store.release_hours(conn, match.id)
     await _move(conn, principal, match, target, note=note)
+    if target == "accepted":
+        await lifecycle.after_accept(conn, match.challenge_id)
     await introduction_mail.enqueue_answer_mail(conn, match_id, target)
     return await _one_view(conn, principal, match_id)
 
@@ -687,6 +704,7 @@ async def complete_match(
     await _move(
         conn, principal, match, target, hours_spent=hours_spent, outcome_rating=outcome_rating
     )
+    await lifecycle.after_complete(conn, match.challenge_id)
     return await _one_view(conn, principal, match_id)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -24,6 +24,7 @@ from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
 from matcher.storage.people import DocumentInput
 from matcher.usecases import match_rules
+from matcher.usecases.challenge_lifecycle import TERMS, after_update, check_challenge_fields
 
 
 def _require_staff(principal: Principal, action: str) -> None:
@@ -277,6 +278,7 @@ async def create_challenge(
     fields: dict[str, Any],
 ) -> Challenge:
     """Post a challenge; it is stored at once and embedded after."""
+    check_challenge_fields(fields, today=date.today())
     org = _target_organisation(principal, organisation_id)
     await org_store.lock_organisation(conn, org)
     challenge_id = await challenge_store.insert_challenge(conn, organisation_id=org, fields=fields)
@@ -302,7 +304,10 @@ async def update_challenge(
     needed = fields.get("needed_by", challenge.needed_by)
     if starts and needed and starts > needed:
         raise InvalidInput("starts_on must not be after needed_by", field="needed_by")
+    check_challenge_fields(fields, today=date.today(), starts_on=challenge.starts_on)
     await challenge_store.update_challenge(conn, challenge_id, fields)
+    before = {k: getattr(challenge, k) for k in TERMS}
+    await after_update(conn, challenge_id, fields=fields, before=before)
     status = fields.get("status")
     if status is not None and ChallengeStatus(status) is not ChallengeStatus.open:
         await match_rules.challenge_closed(conn, principal, challenge_id, ChallengeStatus(status))

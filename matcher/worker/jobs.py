@@ -20,6 +20,7 @@ from pgqueuer.models import Job
 
 from matcher.logging import get_logger
 from matcher.settings import Settings
+from matcher.usecases.assignment import run_assignment_job
 from matcher.usecases.jobs import (
     JobRun,
     ScheduleSpec,
@@ -53,6 +54,7 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("reranker_training", run_training_job, "schedule_reranker_training"),
     JobSpec("lexeme_fold", run_lexeme_fold_job, "schedule_lexeme_fold"),
+    JobSpec("assignment_round", run_assignment_job, "schedule_assignment_round"),
     JobSpec("member_digest", run_member_digest_job, "schedule_member_digest"),
     JobSpec("manager_digest", run_manager_digest_job, "schedule_manager_digest"),
     JobSpec(

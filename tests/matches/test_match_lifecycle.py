@@ -242,8 +242,8 @@ async def test_a_closed_challenge_loses_its_unacted_proposals(net: Net) -> None:
     async with net.api.pool.acquire() as conn, conn.transaction():
         await propose_matches(conn, [cid], model_id="hashing-256", today=date.today())
     left = {m["person_id"]: m["state"] for m in await net.matches_of(cid)}
-    assert left == {anna: "approved"}
-    assert bram not in left
+    # Closing withdrew the untouched proposal: kept in the history, no longer proposed.
+    assert left == {anna: "approved", bram: "withdrawn"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Spreadsheets members already keep, read and written: no database, no HTTP."""
