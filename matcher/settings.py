@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     schedule_assignment_round: str = "0 23 * * 0"
     schedule_lexeme_fold: str = "*/10 * * * *"
     suggestions_stored: int = Field(default=10, ge=1, le=50)
+    proposals_within_hours: bool = Field(
+        default=True,
+        description="Between assignment rounds, a new challenge's proposals respect the hours "
+        "people have left (false: its top suggestions, whatever their hours).",
+    )
     cookie_secure: bool = True
     max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Larger request bodies get 413 unread."

@@ -13,6 +13,7 @@ from embeddings.base import Embedder
 from embeddings.factory import make_embedder
 from matcher import db
 from matcher.settings import Settings
+from matcher.usecases.assignment import assignment_options, make_assignment_hook
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.matches import make_proposal_hook
 
@@ -33,7 +34,9 @@ def build_embedder(settings: Settings, backend: str | None = None) -> Embedder:
 
 
 def proposal_hook(embedder: Embedder, settings: Settings) -> ChallengeHook:
-    """What happens when challenges get their vectors: their top suggestions become proposals."""
+    """What happens when challenges get their vectors: proposals, within the hours left."""
+    if settings.proposals_within_hours:
+        return make_assignment_hook(embedder.model_id, assignment_options(settings))
     return make_proposal_hook(embedder.model_id, top=settings.suggestions_stored)
 
 

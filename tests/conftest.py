@@ -88,7 +88,15 @@ def embedder() -> HashingEmbedder:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for tests: no background worker (tests drain the queue themselves)."""
-    return Settings(data_dir=tmp_path, embed_in_process=False, cookie_secure=False)
+    # Lifecycle, race and access tests need several proposals on the same people, whatever
+    # their hours: they get the plain top suggestions. The capacity-aware proposals (the
+    # service's default) are tested in tests/matches/test_assignment_round.py.
+    return Settings(
+        data_dir=tmp_path,
+        embed_in_process=False,
+        cookie_secure=False,
+        proposals_within_hours=False,
+    )
 
 
 class Api:

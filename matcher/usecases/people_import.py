@@ -29,6 +29,9 @@ from matcher.storage import people_import as store
 from matcher.storage.people import DocumentInput
 from matcher.usecases import members
 
+# Documents made from the profile fields themselves, not track-record items of the file.
+_DERIVED_KINDS = frozenset({"summary", "speaker_topics"})
+
 
 @dataclass(slots=True)
 class ImportReport:
@@ -96,7 +99,11 @@ def _documents(row: PersonRow, person: Person | None) -> list[DocumentInput]:
     """The row's track record; an item already stored keeps its kind."""
     kinds = {}
     if person is not None:
-        kinds = {d.text_hash: d.kind.value for d in person.documents if d.kind.value != "summary"}
+        kinds = {
+            d.text_hash: d.kind.value
+            for d in person.documents
+            if d.kind.value not in _DERIVED_KINDS
+        }
     out = []
     for record in row.track_record:
         doc = DocumentInput(kind="project", title=record.title, body=record.body)
@@ -105,7 +112,9 @@ def _documents(row: PersonRow, person: Person | None) -> list[DocumentInput]:
 
 
 def _same_documents(person: Person, wanted: list[DocumentInput]) -> bool:
-    have = {(d.kind.value, d.text_hash) for d in person.documents if d.kind.value != "summary"}
+    have = {
+        (d.kind.value, d.text_hash) for d in person.documents if d.kind.value not in _DERIVED_KINDS
+    }
     return have == {(d.kind, d.text_hash) for d in wanted}
 
 
@@ -232,7 +241,9 @@ async def export_rows(
             languages=p.languages,
             consent=p.consent,
             track_record=tuple(
-                TrackRecord(d.title, d.body) for d in p.documents if d.kind.value != "summary"
+                TrackRecord(d.title, d.body)
+                for d in p.documents
+                if d.kind.value not in _DERIVED_KINDS
             ),
         )
         for n, p in enumerate(page.items, start=2)

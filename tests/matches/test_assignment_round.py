@@ -102,3 +102,22 @@ async def test_the_weekly_job_runs_the_round(net: Net, monkeypatch: pytest.Monke
     finally:
         get_settings.cache_clear()
     assert len(await _proposed(net, cid)) == 1
+
+
+async def test_the_service_default_hook_proposes_within_the_hours_left(net: Net) -> None:
+    """What the worker runs by default (wiring): a new challenge never over-proposes a person."""
+    from matcher import wiring
+    from matcher.settings import Settings
+
+    state = net.api.app.state  # type: ignore[attr-defined]
+    assert Settings().proposals_within_hours
+    state.on_challenges = wiring.proposal_hook(state.embedder, Settings())
+    anna = await net.person(net.org_b, "Anna de Vries", capacity=CAPACITY_PER_MONTH)
+    first = await net.challenge("BIO-beleid A", kind="capacity", hours_needed=30)
+    await net.drain()
+    assert set(await _proposed(net, first)) == {anna}
+    dirk = await net.person(net.org_c, "Dirk Jansen", capacity=CAPACITY_PER_MONTH)
+    second = await net.challenge("BIO-beleid B", kind="capacity", hours_needed=30)
+    await net.drain()
+    # Anna's hours in this window are spoken for by her proposal on the first challenge.
+    assert set(await _proposed(net, second)) == {dirk}

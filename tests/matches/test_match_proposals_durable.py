@@ -27,6 +27,8 @@ def _start_worker(db_url: str, data_dir: Path, log: Path) -> subprocess.Popen[by
         "MATCHER_DATA_DIR": str(data_dir),
         "MATCHER_EMBEDDING_MODEL": "hashing-256",
         "MATCHER_EMBED_BATCH_SIZE": "3",
+        # Durability, not policy: every challenge gets its top suggestions whatever the hours.
+        "MATCHER_PROPOSALS_WITHIN_HOURS": "false",
         # A killed worker's claimed texts come back after this (300 s by default).
         "MATCHER_EMBED_LEASE_SECONDS": "2",
         "PYTHONPATH": str(ROOT),
