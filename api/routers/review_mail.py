@@ -34,6 +34,7 @@ KIND_LABELS = {
     "introduction_declined": "introductie afgeslagen",
     "member_digest": "weekoverzicht lid",
     "manager_digest": "netwerkoverzicht",
+    "event_invitation": "uitnodiging spreker",
 }
 # A stored message is shown as it was sent: its inlined styles may apply, nothing else may.
 _MESSAGE_HEADERS = {

@@ -59,6 +59,18 @@ async def test_programme_demo_loads_once_with_rotation_kept(pool: asyncpg.Pool) 
         outputs = await conn.fetchval("SELECT count(*) FROM project_output_document")
         assert outputs == 4
         assert await conn.fetchval("SELECT count(*) FROM challenge_network") > 0
+        # Coming events' speakers are mailed their invitation; the past ones' history is not.
+        mailed = await conn.fetch(
+            "SELECT e.starts_at FROM outbox_message o "
+            "JOIN event_invitation i ON o.dedupe_key = 'event_invitation:' || i.id "
+            "JOIN event e ON e.id = i.event_id WHERE o.kind = 'event_invitation'"
+        )
+        assert mailed and all(r["starts_at"] > now for r in mailed)
+        assert len(mailed) == await conn.fetchval(
+            "SELECT count(*) FROM event_invitation i JOIN event e ON e.id = i.event_id "
+            "WHERE e.starts_at > $1",
+            now,
+        )
     # Again: nothing new, and the demo load keeps the programme's track-record items.
     async with pool.acquire() as conn, conn.transaction():
         await load_demo(conn)
