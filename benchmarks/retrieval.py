@@ -18,6 +18,7 @@ import asyncio
 import statistics
 import time
 
+import asyncpg
 import numpy as np
 
 from matcher import db
@@ -62,28 +63,30 @@ async def _setup(url: str, documents: int, rng: np.random.Generator) -> np.ndarr
         await conn.close()
 
 
+async def _query(conn: asyncpg.Connection, q: np.ndarray) -> tuple[float, set[int]]:
+    started = time.perf_counter()
+    ids = await candidates.candidate_person_ids(
+        conn,
+        vector=q,
+        model_id=MODEL,
+        lexemes=[],
+        exclude_organisation_id=3,
+        limit=db.CANDIDATE_DOCUMENTS,
+    )
+    return time.perf_counter() - started, set(ids)
+
+
 async def _timed_pool(url: str, queries: np.ndarray) -> tuple[list[float], list[set[int]]]:
     """The production path: a pooled connection per query, as a request gets one."""
     pool = await db.create_pool(url, min_size=2, max_size=2)
     try:
-        times: list[float] = []
-        found: list[set[int]] = []
+        results = []
         for q in queries:
             async with pool.acquire() as conn:
-                started = time.perf_counter()
-                ids = await candidates.candidate_person_ids(
-                    conn,
-                    vector=q,
-                    model_id=MODEL,
-                    lexemes=[],
-                    exclude_organisation_id=3,
-                    limit=db.CANDIDATE_DOCUMENTS,
-                )
-                times.append(time.perf_counter() - started)
-            found.append(set(ids))
-        return times, found
+                results.append(await _query(conn, q))
     finally:
         await pool.close()
+    return [t for t, _ in results], [ids for _, ids in results]
 
 
 async def _timed_exact(url: str, queries: np.ndarray) -> tuple[list[float], list[set[int]]]:
@@ -91,23 +94,10 @@ async def _timed_exact(url: str, queries: np.ndarray) -> tuple[list[float], list
     conn = await db.connect(url)
     try:
         await conn.execute("SET enable_indexscan = off")
-        times: list[float] = []
-        found: list[set[int]] = []
-        for q in queries:
-            started = time.perf_counter()
-            ids = await candidates.candidate_person_ids(
-                conn,
-                vector=q,
-                model_id=MODEL,
-                lexemes=[],
-                exclude_organisation_id=3,
-                limit=db.CANDIDATE_DOCUMENTS,
-            )
-            times.append(time.perf_counter() - started)
-            found.append(set(ids))
-        return times, found
+        results = [await _query(conn, q) for q in queries]
     finally:
         await conn.close()
+    return [t for t, _ in results], [ids for _, ids in results]
 
 
 def _p(values: list[float], q: float) -> float:

@@ -13,24 +13,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Conn, EmbedderDep, IdPath
 from api.routers.review import MaybeSession
+from api.routers.review.common import PAGE_HEADERS
 from api.web_templates import templates
+from matcher.dates import MONTHS_NL, WEEKDAYS_NL
 from matcher.errors import AlreadyExists, Forbidden, MatcherError, NotFound
 from matcher.records_programme import EventKind, EventState, InvitationState
 from matcher.usecases import programme, speakers, web_sessions
 from matcher.usecases.web_sessions import WebSession
 
 router = APIRouter(prefix="/review", include_in_schema=False)
-
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 EVENT_KIND_LABELS = {
     EventKind.theme_event: "Thema-evenement",
@@ -52,22 +43,6 @@ INVITATION_STATE_LABELS = {
     InvitationState.held: "Heeft gesproken",
     InvitationState.cancelled: "Vervallen",
 }
-_MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-_WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
 _MESSAGES = {
     "uitgenodigd": ("status", "De uitnodiging is vastgelegd."),
     "al-uitgenodigd": ("alert", "Deze persoon is al uitgenodigd voor dit evenement."),
@@ -98,7 +73,7 @@ def dutch_moment(moment: datetime) -> str:
     """'donderdag 17 december 2026, 15:00' in Dutch local time."""
     local = moment.astimezone(programme.LOCAL_TIME)
     return (
-        f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, "
+        f"{WEEKDAYS_NL[local.weekday()]} {local.day} {MONTHS_NL[local.month - 1]} {local.year}, "
         f"{local:%H:%M}"
     )
 
@@ -112,7 +87,7 @@ def render_page(
         "event_state_labels": EVENT_STATE_LABELS,
         "invitation_state_labels": INVITATION_STATE_LABELS,
         "dutch_moment": dutch_moment,
-        "month_name": lambda d: f"{_MONTHS[d.month - 1]} {d.year}",
+        "month_name": lambda d: f"{MONTHS_NL[d.month - 1]} {d.year}",
     }
     return templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code, headers=PAGE_HEADERS

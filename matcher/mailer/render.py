@@ -3,53 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import css_inline
 import jinja2
 
+from matcher.dates import long_date
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-
-_MONTHS = {
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
-
-
-def long_date(value: date | datetime | None, lang: str = "nl") -> str:
-    """'3 december 2026' / '3 December 2026'."""
-    if value is None:
-        return ""
-    months = _MONTHS.get(lang, _MONTHS["nl"])
-    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 def hours(value: float | None) -> str:

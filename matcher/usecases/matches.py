@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import asyncpg
 
+from matcher.dates import long_date
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matcher.matching.capacity import (
     available_hours,
@@ -723,25 +724,6 @@ async def cancel_match(
 
 # Introduction text
 
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-def _dutch_date(d: date) -> str:
-    return f"{d.day} {_MONTHS_NL[d.month - 1]} {d.year}"
-
 
 def _hours(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}".replace(".", ",")
@@ -778,7 +760,7 @@ def default_introduction_text(match: MatchView) -> str:
     if match.hours_needed:
         planning.append(f"het gaat om ongeveer {_hours(match.hours_needed)} uur")
     if match.needed_by is not None:
-        planning.append(f"graag vóór {_dutch_date(match.needed_by)}")
+        planning.append(f"graag vóór {long_date(match.needed_by)}")
     if planning:
         sentence = ", ".join(planning)
         paragraphs.append(sentence[0].upper() + sentence[1:] + ".")
