@@ -25,7 +25,9 @@ async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
     response, never a success.
     """
     pool: asyncpg.Pool = request.app.state.pool
-    async with pool.acquire() as conn:
+    settings: Settings = request.app.state.settings
+    # Waiting for a free connection is bounded too: past it the answer is a 503, not a hang.
+    async with pool.acquire(timeout=settings.db_connect_timeout) as conn:
         async with conn.transaction():
             yield conn
         if request.method not in ("GET", "HEAD", "OPTIONS"):
