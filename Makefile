@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast lint unit browser-deps bench-quality bench-learning bench-retrieval bench-digest bench clean
+.PHONY: install demo serve test test-fast lint unit browser-deps bench-quality bench-learning bench-retrieval bench-digest bench-scale bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench-digest: install
 	$(BIN)/python benchmarks/digest.py
 
 bench: bench-quality bench-learning bench-retrieval bench-digest
+
+# Long: 10k and 100k documents (the first run embeds them; later runs use the vector cache).
+bench-scale: install
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts
