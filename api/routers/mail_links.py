@@ -39,23 +39,28 @@ def _page(request: Request, name: str, context: dict[str, Any], status_code: int
     )
 
 
+def _intro_page(
+    request: Request, title: str, intro: Any, *, message: str | None = None, status_code: int = 200
+) -> Response:
+    context = {"title": title, "intro": intro, "message": message}
+    return _page(request, "mail_links/introduction.html", context, status_code)
+
+
+def _prefs_page(
+    request: Request, title: str, prefs: Any, *, message: str | None = None, status_code: int = 200
+) -> Response:
+    context = {"title": title, "prefs": prefs, "message": message}
+    return _page(request, "mail_links/preferences.html", context, status_code)
+
+
 @router.get("/introductie/{token}")
 async def introduction_page(request: Request, token: Token, conn: Conn) -> Response:
     """The introduction with what accepting reveals, and accept / decline buttons."""
     try:
         intro = await answers.introduction_for_token(conn, token)
     except NotFound:
-        return _page(
-            request,
-            "mail_links/introduction.html",
-            {"title": "Link ongeldig", "intro": None, "message": _BAD_LINK},
-            404,
-        )
-    return _page(
-        request,
-        "mail_links/introduction.html",
-        {"title": "Introductie beantwoorden", "intro": intro, "message": None},
-    )
+        return _intro_page(request, "Link ongeldig", None, message=_BAD_LINK, status_code=404)
+    return _intro_page(request, "Introductie beantwoorden", intro)
 
 
 @router.post("/introductie/{token}")
@@ -68,39 +73,20 @@ async def answer_introduction(request: Request, token: Token, conn: Conn) -> Res
         async with conn.transaction():
             state = await answers.answer_introduction(conn, token, action, note=note)
     except NotFound:
-        return _page(
-            request,
-            "mail_links/introduction.html",
-            {"title": "Link ongeldig", "intro": None, "message": _BAD_LINK},
-            404,
-        )
+        return _intro_page(request, "Link ongeldig", None, message=_BAD_LINK, status_code=404)
     except Conflict:
         intro = await answers.introduction_for_token(conn, token)
-        return _page(
-            request,
-            "mail_links/introduction.html",
-            {"title": "Al beantwoord", "intro": intro, "message": None},
-            409,
-        )
+        return _intro_page(request, "Al beantwoord", intro, status_code=409)
     except InvalidInput:
         intro = await answers.introduction_for_token(conn, token)
-        return _page(
-            request,
-            "mail_links/introduction.html",
-            {"title": "Kies accepteren of afslaan", "intro": intro, "message": None},
-            422,
-        )
+        return _intro_page(request, "Kies accepteren of afslaan", intro, status_code=422)
     message = (
         "Dank je! Je hebt de introductie geaccepteerd; we hebben je contactgegevens gedeeld."
         if state == "accepted"
         else "Je hebt de introductie afgeslagen. Er is niets gedeeld."
     )
     intro = await answers.introduction_for_token(conn, token)
-    return _page(
-        request,
-        "mail_links/introduction.html",
-        {"title": "Bedankt voor je antwoord", "intro": intro, "message": message},
-    )
+    return _intro_page(request, "Bedankt voor je antwoord", intro, message=message)
 
 
 @router.get("/mail/voorkeuren/{token}")
@@ -109,17 +95,8 @@ async def preferences_page(request: Request, token: Token, conn: Conn) -> Respon
     try:
         prefs = await answers.preferences_for_token(conn, token)
     except NotFound:
-        return _page(
-            request,
-            "mail_links/preferences.html",
-            {"title": "Link ongeldig", "prefs": None, "message": _BAD_LINK},
-            404,
-        )
-    return _page(
-        request,
-        "mail_links/preferences.html",
-        {"title": "Mailvoorkeuren", "prefs": prefs, "message": None},
-    )
+        return _prefs_page(request, "Link ongeldig", None, message=_BAD_LINK, status_code=404)
+    return _prefs_page(request, "Mailvoorkeuren", prefs)
 
 
 @router.post("/mail/voorkeuren/{token}")
@@ -140,22 +117,10 @@ async def save_preferences(request: Request, token: Token, conn: Conn) -> Respon
             prefs = await answers.unsubscribe(conn, token)
             message = "Je bent afgemeld: dit adres krijgt geen wekelijkse overzichten meer."
     except NotFound:
-        return _page(
-            request,
-            "mail_links/preferences.html",
-            {"title": "Link ongeldig", "prefs": None, "message": _BAD_LINK},
-            404,
-        )
+        return _prefs_page(request, "Link ongeldig", None, message=_BAD_LINK, status_code=404)
     except InvalidInput:
         prefs = await answers.preferences_for_token(conn, token)
-        return _page(
-            request,
-            "mail_links/preferences.html",
-            {"title": "Mailvoorkeuren", "prefs": prefs, "message": "Kies Nederlands of English."},
-            422,
+        return _prefs_page(
+            request, "Mailvoorkeuren", prefs, message="Kies Nederlands of English.", status_code=422
         )
-    return _page(
-        request,
-        "mail_links/preferences.html",
-        {"title": "Mailvoorkeuren", "prefs": prefs, "message": message},
-    )
+    return _prefs_page(request, "Mailvoorkeuren", prefs, message=message)
