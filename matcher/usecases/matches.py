@@ -21,7 +21,13 @@ from matcher.records import ChallengeKind, ChallengeStatus, Principal
 from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
-from matcher.storage.matches import MatchRecord, ProposalInput, Reservation, TransitionRecord
+from matcher.storage.matches import (
+    MatchRecord,
+    ProposalInput,
+    QueueChallenge,
+    Reservation,
+    TransitionRecord,
+)
 from matcher.usecases import challenge_lifecycle as lifecycle
 from matcher.usecases import introduction_mail, match_rules
 from matcher.usecases.embedding import ChallengeHook
@@ -453,6 +459,13 @@ async def review_queue(
     )
     matches = await store.matches_for_challenges(conn, [c.id for c in challenges], state=status)
     views = await _views(conn, principal, matches)
+    return queue_items(challenges, views)
+
+
+def queue_items(
+    challenges: Sequence[QueueChallenge], views: Sequence[MatchView]
+) -> list[QueueItem]:
+    """Queue cards: each challenge with its match views, in the challenges' order."""
     by_challenge: dict[int, list[MatchView]] = {c.id: [] for c in challenges}
     for view in views:
         by_challenge[view.challenge_id].append(view)

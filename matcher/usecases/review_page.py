@@ -11,7 +11,7 @@ from matcher.errors import Forbidden, InvalidInput
 from matcher.records import ChallengeKind, Principal
 from matcher.storage import matches as match_store
 from matcher.storage import review_queue as store
-from matcher.usecases.matches import MATCH_STATES, MatchView, QueueItem, match_views
+from matcher.usecases.matches import MATCH_STATES, QueueItem, match_views, queue_items
 
 SORTS = tuple(store.SORTS)
 SEARCH_MAX = 200
@@ -85,28 +85,7 @@ async def review_page(
         if r.challenge_id == expand or counts[r.challenge_id] <= top:
             shown.append(r)
     views = await match_views(conn, principal, shown)
-    by_challenge: dict[int, list[MatchView]] = {c.id: [] for c in challenges}
-    for view in views:
-        by_challenge[view.challenge_id].append(view)
-    items = [
-        QueueItem(
-            id=c.id,
-            title=c.title,
-            description=c.description,
-            kind=c.kind,
-            hours_needed=c.hours_needed,
-            needed_by=c.needed_by,
-            organisation_name=c.organisation_name,
-            sector_code=c.sector_code,
-            sector_name=c.sector_name,
-            created_at=c.created_at,
-            age_days=c.age_days,
-            matches=by_challenge[c.id],
-            organisation_id=c.organisation_id,
-            starts_on=c.starts_on,
-        )
-        for c in challenges
-    ]
+    items = queue_items(challenges, views)
     return ReviewPage(
         items=items,
         match_counts=counts,
