@@ -26,8 +26,10 @@ async def get_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
     """
     pool: asyncpg.Pool = request.app.state.pool
     settings: Settings = request.app.state.settings
-    # Waiting for a free connection is bounded too: past it the answer is a 503, not a hang.
-    async with pool.acquire(timeout=settings.db_connect_timeout) as conn:
+    # Waiting for a free connection is bounded too (as long as one statement may take): past
+    # it the answer is a 503, not a hang. Shorter, and a burst of slow requests would get
+    # 503s while the database is fine (measured: 35 of 600 at 100k documents, 20 clients).
+    async with pool.acquire(timeout=settings.db_command_timeout) as conn:
         async with conn.transaction():
             yield conn
         if request.method not in ("GET", "HEAD", "OPTIONS"):
