@@ -185,6 +185,25 @@ def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
+def queue_challenge(r: asyncpg.Record) -> QueueChallenge:
+    """A queue row (challenge with organisation, sector and age) as a record."""
+    return QueueChallenge(
+        id=r["id"],
+        title=r["title"],
+        description=r["description"],
+        kind=r["kind"],
+        hours_needed=_float(r["hours_needed"]),
+        starts_on=r["starts_on"],
+        needed_by=r["needed_by"],
+        organisation_id=r["organisation_id"],
+        organisation_name=r["organisation_name"],
+        sector_code=r["sector_code"],
+        sector_name=r["sector_name"],
+        created_at=r["created_at"],
+        age_days=max(int(r["age_days"]), 0),
+    )
+
+
 def _match(row: asyncpg.Record) -> MatchRecord:
     return MatchRecord(
         id=row["id"],
@@ -562,24 +581,7 @@ async def queue_challenges(
         state,
         limit,
     )
-    return [
-        QueueChallenge(
-            id=r["id"],
-            title=r["title"],
-            description=r["description"],
-            kind=r["kind"],
-            hours_needed=_float(r["hours_needed"]),
-            starts_on=r["starts_on"],
-            needed_by=r["needed_by"],
-            organisation_id=r["organisation_id"],
-            organisation_name=r["organisation_name"],
-            sector_code=r["sector_code"],
-            sector_name=r["sector_name"],
-            created_at=r["created_at"],
-            age_days=max(int(r["age_days"]), 0),
-        )
-        for r in rows
-    ]
+    return [queue_challenge(r) for r in rows]
 
 
 async def sector_links(conn: asyncpg.Connection) -> dict[tuple[str, str], int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from matcher.storage.matches import QueueChallenge
+from matcher.storage.matches import QueueChallenge, queue_challenge
 
 # Sort keys the page offers, mapped to fixed SQL (never built from input).
 SORTS = {
@@ -81,23 +81,6 @@ async def queue_page(
     )
     total = int(rows[0]["total"]) if rows else 0
     return QueuePage(
-        challenges=[
-            QueueChallenge(
-                id=r["id"],
-                title=r["title"],
-                description=r["description"],
-                kind=r["kind"],
-                hours_needed=float(r["hours_needed"]) if r["hours_needed"] is not None else None,
-                starts_on=r["starts_on"],
-                needed_by=r["needed_by"],
-                organisation_id=r["organisation_id"],
-                organisation_name=r["organisation_name"],
-                sector_code=r["sector_code"],
-                sector_name=r["sector_name"],
-                created_at=r["created_at"],
-                age_days=max(int(r["age_days"]), 0),
-            )
-            for r in rows
-        ],
+        challenges=[queue_challenge(r) for r in rows],
         total=total,
     )
