@@ -32,6 +32,7 @@ from matcher.storage import matches as match_store
 from matcher.storage.matches import ProposalInput
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.jobs import JobRun
+from matcher.usecases.matches import challenge_due_for_proposals
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
 
 log = get_logger(__name__)
@@ -276,16 +277,10 @@ async def propose_within_hours_left(
     options = options or AssignmentOptions()
     stored = 0
     for challenge_id in dict.fromkeys(challenge_ids):
-        if not await match_store.lock_challenge_for_proposals(conn, challenge_id):
+        due = await challenge_due_for_proposals(conn, challenge_id, model_id=model_id)
+        if due is None:
             continue
-        challenge = await challenge_store.get_challenge(conn, challenge_id)
-        if challenge.status is not ChallengeStatus.open:
-            await match_store.replace_proposals(
-                conn, challenge_id, [], model=model_id, actor_role=MATCHER_ROLE
-            )
-            continue
-        if await challenge_store.challenge_vector(conn, challenge_id, model_id) is None:
-            continue  # the text changed again: its next vector proposes
+        challenge, _ = due
         seat = _seat(challenge, options.per_challenge, today, options)
         suggestions = await _candidates(
             conn, challenge, model_id=model_id, today=today, options=options

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import asyncpg
+import numpy as np
 
 from matcher.dates import long_date
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,7 +18,7 @@ from matcher.matching.capacity import (
     free_hours,
     reserved_in_window,
 )
-from matcher.records import ChallengeKind, ChallengeStatus, Principal
+from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Principal
 from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
@@ -197,6 +198,29 @@ def allowed_actions(state: str) -> list[str]:
 # Proposals
 
 
+async def challenge_due_for_proposals(
+    conn: asyncpg.Connection, challenge_id: int, *, model_id: str
+) -> tuple[Challenge, np.ndarray] | None:
+    """Lock a challenge for its proposals and return it with its vector, or None if none are due.
+
+    None when another worker holds it, when it is no longer open (its untouched proposals are
+    removed then), or when its text changed again (or another model embedded it): its next
+    vector proposes.
+    """
+    if not await store.lock_challenge_for_proposals(conn, challenge_id):
+        return None
+    challenge = await challenge_store.get_challenge(conn, challenge_id)
+    if challenge.status is not ChallengeStatus.open:
+        await store.replace_proposals(
+            conn, challenge_id, [], model=model_id, actor_role=MATCHER_ROLE
+        )
+        return None
+    vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
+    if vector is None:
+        return None
+    return challenge, vector
+
+
 async def propose_matches(
     conn: asyncpg.Connection,
     challenge_ids: list[int],
@@ -212,18 +236,10 @@ async def propose_matches(
     """
     stored = 0
     for challenge_id in dict.fromkeys(challenge_ids):
-        if not await store.lock_challenge_for_proposals(conn, challenge_id):
+        due = await challenge_due_for_proposals(conn, challenge_id, model_id=model_id)
+        if due is None:
             continue
-        challenge = await challenge_store.get_challenge(conn, challenge_id)
-        if challenge.status is not ChallengeStatus.open:
-            await store.replace_proposals(
-                conn, challenge_id, [], model=model_id, actor_role=MATCHER_ROLE
-            )
-            continue
-        vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
-        if vector is None:
-            # The text changed again (or another model embedded it); its next vector proposes.
-            continue
+        challenge, vector = due
         query = await query_for_challenge(conn, challenge)
         acted = await store.acted_person_ids(conn, challenge_id)
         # The same pipeline as the suggestions endpoint (re-ranker included), with room for
