@@ -8,13 +8,15 @@ from datetime import date
 import asyncpg
 import numpy as np
 
-from matcher.errors import Conflict
 from matcher.matching.explain import evidence_items
 from matcher.matching.partners import rank_partners
 from matcher.records import Principal
-from matcher.storage import challenges as challenge_store
-from matcher.usecases.members import require_own_challenge
-from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, score_query
+from matcher.usecases.suggestions import (
+    SuggestionOptions,
+    own_embedded_challenge,
+    query_for_challenge,
+    score_query,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +65,9 @@ async def suggest_partners(
     top: int = 10,
 ) -> list[PartnerSuggestion]:
     """Organisations ranked by team strength; the challenge's own organisation and staff may ask."""
-    challenge = await challenge_store.get_challenge(conn, challenge_id)
-    require_own_challenge(principal, challenge, action="sees its partner suggestions")
-    vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
-    if vector is None:
-        raise Conflict(
-            "the challenge is waiting for its embedding; try again in a moment",
-            code="embedding_pending",
-        )
+    challenge, vector = await own_embedded_challenge(
+        conn, principal, challenge_id, model_id=model_id, action="sees its partner suggestions"
+    )
     query = await query_for_challenge(conn, challenge)
     config = SuggestionOptions().config
     scored = await score_query(

@@ -201,6 +201,21 @@ async def query_for_challenge(conn: asyncpg.Connection, challenge: Challenge) ->
     )
 
 
+async def own_embedded_challenge(
+    conn: asyncpg.Connection, principal: Principal, challenge_id: int, *, model_id: str, action: str
+) -> tuple[Challenge, np.ndarray]:
+    """A challenge its caller may ask about, with its vector (409 while it waits for one)."""
+    challenge = await challenge_store.get_challenge(conn, challenge_id)
+    require_own_challenge(principal, challenge, action=action)
+    vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
+    if vector is None:
+        raise Conflict(
+            "the challenge is waiting for its embedding; try again in a moment",
+            code="embedding_pending",
+        )
+    return challenge, vector
+
+
 async def suggest_for_challenge(
     conn: asyncpg.Connection,
     principal: Principal,
@@ -211,14 +226,9 @@ async def suggest_for_challenge(
     options: SuggestionOptions,
 ) -> list[Suggestion]:
     """Suggestions for a stored challenge; its own organisation and staff may ask."""
-    challenge = await challenge_store.get_challenge(conn, challenge_id)
-    require_own_challenge(principal, challenge, action="sees its suggestions")
-    vector = await challenge_store.challenge_vector(conn, challenge_id, model_id)
-    if vector is None:
-        raise Conflict(
-            "the challenge is waiting for its embedding; try again in a moment",
-            code="embedding_pending",
-        )
+    challenge, vector = await own_embedded_challenge(
+        conn, principal, challenge_id, model_id=model_id, action="sees its suggestions"
+    )
     query = await query_for_challenge(conn, challenge)
     opts = SuggestionOptions(
         top=options.top,
