@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +76,26 @@ def test_eval_reports_a_clear_error_for_a_bad_dataset(cli_env: None, tmp_path: P
     result = CliRunner().invoke(app, ["eval", str(bad), "--json"])
     assert result.exit_code == 2
     assert "profiles.jsonl line 1" in result.stderr
+
+
+async def test_a_command_on_a_database_without_schema_says_what_to_do(
+    pg_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matcher import db
+
+    name = f"empty_{os.getpid()}"
+    url = await db.create_database(pg_uri, name)
+    try:
+        monkeypatch.setenv("MATCHER_DATABASE_URL", url)
+        monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("MATCHER_EMBEDDING_MODEL", "hashing-256")
+        get_settings.cache_clear()
+        result = await asyncio.to_thread(
+            CliRunner().invoke, app, ["suggest", "Wie kent NIS2?", "--json"]
+        )
+        assert result.exit_code == 2, result.output
+        assert "no schema yet" in result.stderr and "matcher db upgrade" in result.stderr
+        assert "Traceback" not in result.output
+    finally:
+        get_settings.cache_clear()
+        await db.drop_database(pg_uri, name)

@@ -52,7 +52,12 @@ async def connection(
     database_url: str, *, vectors: bool = True
 ) -> AsyncIterator[asyncpg.Connection]:
     """One connection (with vector support unless the schema may not exist yet), closed on exit."""
-    conn = await db.connect(database_url) if vectors else await asyncpg.connect(database_url)
+    try:
+        conn = await db.connect(database_url) if vectors else await asyncpg.connect(database_url)
+    except ValueError as exc:  # pgvector's type lookup: the extension is not installed yet
+        if "unknown type" not in str(exc):
+            raise
+        fail("the database has no schema yet: run `matcher db upgrade` first", exc)
     try:
         yield conn
     finally:
