@@ -20,6 +20,7 @@ from matcher import db, migrations
 from matcher.evaluation.dataset import Dataset, EvalChallenge, EvalProfile
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
+from matcher.matching.terms import without_context_phrases
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
 from matcher.storage import candidates as candidate_store
 from matcher.storage import embedding_queue as queue_store
@@ -246,7 +247,10 @@ async def evaluate_dataset(
             async with pool.acquire() as conn:
                 person_profile, org_ids, sector_codes = await _load(conn, dataset, embedder)
                 profile_ids = [p.id for p in dataset.profiles]
-                challenge_texts = [document_text(c.title or "", c.text) for c in dataset.challenges]
+                challenge_texts = [
+                    without_context_phrases(document_text(c.title or "", c.text))
+                    for c in dataset.challenges
+                ]
                 qvecs = await asyncio.to_thread(embedder.embed_queries, challenge_texts)
                 load_seconds = time.perf_counter() - started
                 for name, config in configs.items():

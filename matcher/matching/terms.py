@@ -106,6 +106,34 @@ def expertise_text(text: str) -> str:
     return " ".join(kept)
 
 
+# The nouns of SECTOR_CONTEXT that name who asks ("een waterschap", "de zorg"), not the
+# adjectives ("gemeentelijke archieven" is a subject, not the asker). Regions stay: every
+# member is in the north, so "in het Noorden" is more often the subject than the asker.
+_ASKER_NOUNS = (
+    "gemeente gemeenten overheid overheden provincie provincies waterschap waterschappen "
+    "wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen zorgorganisatie "
+    "zorgorganisaties hogeschool hogescholen universiteit school scholen onderwijsinstelling "
+    "corporatie corporaties woningcorporatie woningcorporaties mkb sector sectoren "
+    "municipality municipalities hospital hospitals government"
+)
+_CONTEXT_PHRASE = re.compile(
+    r"\b(?:voor|bij|in|binnen|vanuit|for|at|within)\s+"
+    r"(?:(?:een|de|het|onze|ons|mijn|a|an|the|our|my)\s+)?"
+    r"(?:[^\W\d_]+\s+)?"
+    rf"(?:{'|'.join(sorted(_ASKER_NOUNS.split(), key=len, reverse=True))})\b",
+    re.IGNORECASE | re.UNICODE,
+)
+
+
+def without_context_phrases(text: str) -> str:
+    """The text with the phrases that say who asks ("voor een waterschap", "in de zorg")
+    taken out: what a challenge's meaning vector is made of, so the asker's sector does not
+    pull in people for their employer instead of their expertise."""
+    stripped = _CONTEXT_PHRASE.sub(" ", text)
+    stripped = re.sub(r"\s+([?.!,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", stripped)).strip()
+    return stripped if any(ch.isalnum() for ch in stripped) else text
+
+
 def _is_count_or_year(token: str) -> bool:
     """30, 180, 2027: a quantity or a date. Standards' numbers (27001, 62443) are kept."""
     return token.isdigit() and (len(token) <= 3 or 1900 <= int(token) <= 2100)

@@ -10,6 +10,7 @@ import asyncpg
 
 from embeddings.base import Embedder
 from matcher.logging import get_logger
+from matcher.matching.terms import without_context_phrases
 from matcher.storage import embedding_queue as queue
 from matcher.storage import proposal_queue
 from matcher.storage.embedding_queue import Table
@@ -59,8 +60,10 @@ async def embed_batch(
         )
     if not claimed:
         return report
-    texts = [p.text for p in claimed]
-    embed = embedder.embed_queries if table == "challenge" else embedder.embed_documents
+    if table == "challenge":
+        texts, embed = [without_context_phrases(p.text) for p in claimed], embedder.embed_queries
+    else:
+        texts, embed = [p.text for p in claimed], embedder.embed_documents
     try:
         vectors = await asyncio.to_thread(embed, texts)
     except Exception as exc:  # any model failure: keep the text, retry later

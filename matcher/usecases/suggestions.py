@@ -19,6 +19,7 @@ from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.lexical import LexicalStats, search_lexemes
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
+from matcher.matching.terms import without_context_phrases
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
@@ -258,7 +259,7 @@ async def suggest_for_text(
     options: SuggestionOptions,
 ) -> list[Suggestion]:
     """Suggestions for an ad-hoc challenge text (the CLI's suggest)."""
-    vectors = await asyncio.to_thread(embedder.embed_queries, [text])
+    vectors = await asyncio.to_thread(embedder.embed_queries, [without_context_phrases(text)])
     sector, sector_name, province = await candidate_store.organisation_context(
         conn, organisation_id
     )

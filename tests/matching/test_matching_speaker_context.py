@@ -9,7 +9,7 @@ import asyncpg
 from matcher.matching.lexical import LexicalStats
 from matcher.matching.scoring import ScoringConfig, rank
 from matcher.matching.speaker import TOPICS_KIND
-from matcher.matching.terms import expertise_text
+from matcher.matching.terms import expertise_text, without_context_phrases
 from matcher.records import ChallengeKind, EvidenceDoc
 from matcher.storage import candidates as candidate_store
 from matcher.storage import people as people_store
@@ -123,3 +123,17 @@ async def test_speaker_topics_document_follows_the_profile(conn: asyncpg.Connect
     q = query("Cloud", kind=ChallengeKind.speaker, organisation_id=None)
     scored = score(q, [loaded], stats=stats)
     assert scored[person].docs == [] and scored[person].speaker_topics_matched == ["Cloud"]
+
+
+def test_the_meaning_vector_leaves_out_who_asks() -> None:
+    asked = "Wie heeft ervaring met een NIS2-gap-analyse voor een waterschap?"
+    assert without_context_phrases(asked) == "Wie heeft ervaring met een NIS2-gap-analyse?"
+    assert without_context_phrases("Wie deed een DPIA voor een nieuwe app in de zorg?") == (
+        "Wie deed een DPIA voor een nieuwe app?"
+    )
+    assert without_context_phrases("Rollen bij een kleine gemeente, snel") == "Rollen, snel"
+    # a subject, not the asker: adjectives and regions stay
+    kept = "Digitalisering van gemeentelijke archieven; hoe digitaal is het Noorden?"
+    assert without_context_phrases(kept) == kept
+    # nothing but context: the text itself, never an empty query
+    assert without_context_phrases("In de zorg") == "In de zorg"
