@@ -176,7 +176,7 @@ def variants() -> dict[str, ScoringConfig]:
         "+ top k grows to half the documents": replace(old, evidence_share=0.5),
         "+ mean of top 3": replace(old, evidence_decay=1.0),
         "+ top 5 (decay 0.7)": replace(old, top_k=5, evidence_decay=0.7),
-        "+ dense centred per challenge": replace(old, dense_centre=0.2),
+        "+ dense centred per challenge": replace(old, dense_centre=0.1),
         "routing + half lexical weight for en–en": replace(routed, english_lexical_weight=0.5),
         "**new default**: routing (0.8), half lexical for en–en, k share 0.5, centring": new,
         "new default, without routing": new.without("english"),

@@ -43,7 +43,7 @@ class ScoringConfig:
     """English-model cosine c counts as scale * c + shift (on the multilingual model's scale)."""
     english_lexical_weight: float = 0.5
     """The lexical weight of an English–English pair scored by the English model."""
-    dense_centre: float | None = 0.2
+    dense_centre: float | None = 0.1
     """Each dense similarity becomes centre + (similarity - the challenge's mean over the
     candidates' documents); None keeps the raw cosines."""
     dense_centre_min_documents: int = 20

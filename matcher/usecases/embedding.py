@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
+import numpy as np
 
 from embeddings.base import Embedder
+from embeddings.paired import english_model
 from matcher.logging import get_logger
+from matcher.matching.language import is_english
 from matcher.storage import embedding_queue as queue
 from matcher.storage import proposal_queue
 from matcher.storage.embedding_queue import Table
@@ -37,6 +40,38 @@ class EmbedReport:
     challenges: list[int] = field(default_factory=list)
 
 
+def english_model_id(embedder: Embedder) -> str | None:
+    """The id of the English model paired with the embedder, or None (no routing)."""
+    english = english_model(embedder)
+    return english.model_id if english is not None else None
+
+
+def english_vectors(
+    embedder: Embedder, texts: Sequence[str], *, queries: bool
+) -> list[np.ndarray | None]:
+    """The paired English model's vector for each English text; None for the others.
+
+    Blocking (it runs the model): call it off the event loop.
+    """
+    out: list[np.ndarray | None] = [None] * len(texts)
+    english = english_model(embedder)
+    if english is None:
+        return out
+    wanted = [i for i, text in enumerate(texts) if is_english(text)]
+    if wanted:
+        embed = english.embed_queries if queries else english.embed_documents
+        for i, vector in zip(wanted, embed([texts[i] for i in wanted]), strict=True):
+            out[i] = vector
+    return out
+
+
+def _embed_both(
+    embedder: Embedder, texts: Sequence[str], *, queries: bool
+) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    main = embedder.embed_queries(texts) if queries else embedder.embed_documents(texts)
+    return main, english_vectors(embedder, texts, queries=queries)
+
+
 async def embed_batch(
     pool: asyncpg.Pool,
     embedder: Embedder,
@@ -56,13 +91,15 @@ async def embed_batch(
             limit=batch_size,
             max_attempts=max_attempts,
             lease_seconds=lease_seconds,
+            english_model_id=english_model_id(embedder),
         )
     if not claimed:
         return report
     texts = [p.text for p in claimed]
-    embed = embedder.embed_queries if table == "challenge" else embedder.embed_documents
     try:
-        vectors = await asyncio.to_thread(embed, texts)
+        vectors, english = await asyncio.to_thread(
+            _embed_both, embedder, texts, queries=table == "challenge"
+        )
     except Exception as exc:  # any model failure: keep the text, retry later
         async with pool.acquire() as conn:
             await queue.record_failure(conn, table, [p.id for p in claimed], repr(exc))
@@ -75,7 +112,12 @@ async def embed_batch(
         await queue.ensure_vector_index(conn, embedder.dimension)
     async with pool.acquire() as conn, conn.transaction():
         stored = await queue.store_vectors(
-            conn, table, model_id=embedder.model_id, items=list(zip(claimed, vectors, strict=True))
+            conn,
+            table,
+            model_id=embedder.model_id,
+            items=list(zip(claimed, vectors, strict=True)),
+            english_model_id=english_model_id(embedder),
+            english=english,
         )
     report.embedded = len(stored)
     if table == "challenge":
@@ -162,10 +204,17 @@ async def proposal_counts(pool: asyncpg.Pool) -> dict[str, int]:
 
 
 async def pending_counts(
-    pool: asyncpg.Pool, embedder_model_id: str, max_attempts: int
+    pool: asyncpg.Pool,
+    embedder_model_id: str,
+    max_attempts: int,
+    *,
+    english_model_id: str | None = None,
 ) -> dict[str, int]:
     """Texts waiting for a vector and texts that gave up."""
     async with pool.acquire() as conn:
         return await queue.count_pending(
-            conn, model_id=embedder_model_id, max_attempts=max_attempts
+            conn,
+            model_id=embedder_model_id,
+            max_attempts=max_attempts,
+            english_model_id=english_model_id,
         )
