@@ -7,6 +7,7 @@ from pathlib import Path
 from embeddings.base import Embedder
 from embeddings.cache import CachedEmbedder, EmbeddingCache
 from embeddings.hashing import HashingEmbedder
+from embeddings.paired import WithEnglishModel
 from embeddings.sentence import PACKAGED_MODEL_ID, SentenceTransformerEmbedder
 from embeddings.use import USE_MODEL_ID, UniversalSentenceEncoderEmbedder
 
@@ -28,14 +29,29 @@ def make_embedder(
     document_prefix: str | None = None,
     cache_path: Path | None = None,
     use_cache: bool = True,
+    english: str | None = None,
 ) -> Embedder:
-    """The embedder a name selects, behind a cache (on disk if cache_path, else in memory)."""
+    """The embedder a name selects, behind a cache (on disk if cache_path, else in memory).
+
+    ``english`` names an English model to pair with the multilingual USE backend (see
+    embeddings.paired); it is ignored for every other backend, which is used alone.
+    """
     embedder = _make_backend(
         (name or "").strip(), query_prefix=query_prefix, document_prefix=document_prefix
     )
-    if not use_cache:
-        return embedder
-    return CachedEmbedder(embedder, EmbeddingCache(cache_path))
+    if use_cache:
+        embedder = CachedEmbedder(embedder, EmbeddingCache(cache_path))
+    if english and english.strip().lower() not in _NO_ENGLISH and _is_use(name):
+        second = make_embedder(english, cache_path=cache_path, use_cache=use_cache)
+        return WithEnglishModel(embedder, second)
+    return embedder
+
+
+_NO_ENGLISH = frozenset({"", "none", "off"})
+
+
+def _is_use(name: str | None) -> bool:
+    return (name or "").strip().lower() in _USE_NAMES
 
 
 def _make_backend(name: str, *, query_prefix: str | None, document_prefix: str | None) -> Embedder:

@@ -215,6 +215,8 @@ class EvidenceDoc:
     body: str
     dense: float | None
     lexemes: tuple[str, ...] = ()
+    dense_english: float | None = None
+    """Cosine of the English model's vectors when the challenge and this document are English."""
 
 
 @dataclass(slots=True)

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         "on our Dutch benchmark), 'minilm' for the packaged all-MiniLM-L6-v2, or any "
         "sentence-transformers model name or local path.",
     )
+    english_model: str = Field(
+        default="minilm",
+        description="English model paired with multilingual USE: English texts also get its "
+        "vector, used when a challenge and a document are both English ('none' switches it "
+        "off; ignored when embedding_model is not USE).",
+    )
     query_prefix: str | None = None
     document_prefix: str | None = None
     host: str = "127.0.0.1"

@@ -30,6 +30,7 @@ def build_embedder(settings: Settings, backend: str | None = None) -> Embedder:
         query_prefix=settings.query_prefix,
         document_prefix=settings.document_prefix,
         cache_path=settings.embedding_cache_path,
+        english=settings.english_model,
     )
 
 

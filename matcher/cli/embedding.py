@@ -15,12 +15,22 @@ from matcher.settings import Settings
 
 async def embed_with_progress(current: Settings, database_url: str, embedder: Embedder) -> int:
     """Embed everything pending with a progress bar; returns how many texts got a vector."""
-    from matcher.usecases.embedding import embed_pending, pending_counts, propose_due
+    from matcher.usecases.embedding import (
+        embed_pending,
+        english_model_id,
+        pending_counts,
+        propose_due,
+    )
 
     pool = await wiring.create_pool(database_url, max_size=4)
     hook = wiring.proposal_hook(embedder, current)
     try:
-        counts = await pending_counts(pool, embedder.model_id, current.embed_max_attempts)
+        counts = await pending_counts(
+            pool,
+            embedder.model_id,
+            current.embed_max_attempts,
+            english_model_id=english_model_id(embedder),
+        )
         if counts["pending"] == 0:
             err.print("embeddings: nothing to do (all texts have vectors from this model)")
             await propose_due(pool, hook)  # proposals a crash left due
@@ -58,11 +68,14 @@ def reindex(
 
     async def go() -> None:
         from matcher.storage.embedding_queue import reset_failures
+        from matcher.usecases.embedding import english_model_id
 
         await upgrade(database_url)
         embedder = wiring.build_embedder(current, backend)
         async with connection(database_url) as conn:
-            await reset_failures(conn, model_id=embedder.model_id)
+            await reset_failures(
+                conn, model_id=embedder.model_id, english_model_id=english_model_id(embedder)
+            )
         n = await embed_with_progress(current, database_url, embedder)
         err.print(f"reindex: {n} texts embedded with {embedder.model_id}")
 

@@ -20,7 +20,6 @@ from matcher import db, migrations
 from matcher.evaluation.dataset import Dataset, EvalChallenge, EvalProfile
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
-from matcher.matching.terms import without_context_phrases
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
 from matcher.storage import candidates as candidate_store
 from matcher.storage import embedding_queue as queue_store
@@ -28,6 +27,7 @@ from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
 from matcher.storage.people import DocumentInput
+from matcher.usecases.embedding import embed_both, english_model_id, english_vectors
 from matcher.usecases.suggestions import score_query
 
 # Values that make the capacity, consent and speaker rules neutral for people whose data
@@ -101,15 +101,25 @@ def _speaker(profile: EvalProfile) -> dict[str, object]:
 
 async def _embed_pending_documents(conn: asyncpg.Connection, embedder: Embedder) -> None:
     """Embed the documents the storage layer derived (speaker topics), as the worker does."""
+    english_id = english_model_id(embedder)
     while pending := await queue_store.claim_pending(
-        conn, "document", model_id=embedder.model_id, limit=256, max_attempts=1
+        conn,
+        "document",
+        model_id=embedder.model_id,
+        limit=256,
+        max_attempts=1,
+        english_model_id=english_id,
     ):
-        vectors = await asyncio.to_thread(embedder.embed_documents, [p.text for p in pending])
+        texts = [p.text for p in pending]
+        vectors = await asyncio.to_thread(embedder.embed_documents, texts)
+        english = await asyncio.to_thread(english_vectors, embedder, texts, queries=False)
         await queue_store.store_vectors(
             conn,
             "document",
             model_id=embedder.model_id,
             items=list(zip(pending, vectors, strict=True)),
+            english_model_id=english_id,
+            english=english,
         )
 
 
@@ -168,10 +178,13 @@ async def _load(
             await organisation(challenge.organisation, challenge.sector, None)
     texts = [document_text(doc.title, doc.body) for _, doc in doc_rows]
     vectors = await asyncio.to_thread(embedder.embed_documents, texts)
+    english = await asyncio.to_thread(english_vectors, embedder, texts, queries=False)
     await people_store.add_embedded_documents(
         conn,
         [(pid, doc, vec) for (pid, doc), vec in zip(doc_rows, vectors, strict=True)],
         model_id=embedder.model_id,
+        english_model_id=english_model_id(embedder),
+        english=english,
     )
     await _embed_pending_documents(conn, embedder)
     await ensure_vector_index(conn, int(vectors.shape[1]))
@@ -247,11 +260,11 @@ async def evaluate_dataset(
             async with pool.acquire() as conn:
                 person_profile, org_ids, sector_codes = await _load(conn, dataset, embedder)
                 profile_ids = [p.id for p in dataset.profiles]
-                challenge_texts = [
-                    without_context_phrases(document_text(c.title or "", c.text))
-                    for c in dataset.challenges
-                ]
-                qvecs = await asyncio.to_thread(embedder.embed_queries, challenge_texts)
+                challenge_texts = [document_text(c.title or "", c.text) for c in dataset.challenges]
+                qvecs, english_queries = await asyncio.to_thread(
+                    embed_both, embedder, challenge_texts, queries=True
+                )
+                english_id = english_model_id(embedder)
                 load_seconds = time.perf_counter() - started
                 for name, config in configs.items():
                     t0 = time.perf_counter()
@@ -259,7 +272,9 @@ async def evaluate_dataset(
                     rankings: dict[str, list[str]] = {}
                     scores: dict[tuple[str, str], float] = {}
                     by_challenge: dict[str, dict[str, float]] = {}
-                    for challenge, vec in zip(dataset.challenges, qvecs, strict=True):
+                    for challenge, vec, english_vec in zip(
+                        dataset.challenges, qvecs, english_queries, strict=True
+                    ):
                         if challenge.id not in dataset.judgments:
                             continue
                         sector_code = (
@@ -278,6 +293,11 @@ async def evaluate_dataset(
                             today=EVAL_TODAY,
                             config=config,
                             all_candidates=True,
+                            english=(
+                                (english_vec, english_id)
+                                if english_vec is not None and english_id is not None
+                                else None
+                            ),
                         )
                         ranked = rank(scored, top=len(scored), config=config)
                         ranking = [person_profile[s.candidate.person_id] for s in ranked]

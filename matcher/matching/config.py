@@ -17,6 +17,8 @@ class ScoringConfig:
     lexical_weight: float = 1.0
     top_k: int = 3
     evidence_decay: float = 0.5
+    evidence_share: float = 0.5
+    """When > 0, a person's top k grows to this share of their documents (see evidence_weights)."""
     cross_sector_bonus: float = 0.05
     province_bonus: float = 0.02
     speaker_topic_bonus: float = 0.15
@@ -34,13 +36,25 @@ class ScoringConfig:
     selective_lexical_candidates: bool = True
     drop_context_words: bool = True
     lexical_saturation: bool = False
+    english_dense_weight: float = 1.0
+    """Share of the English model in the dense similarity of an English–English pair."""
+    english_scale: float = 0.8
+    english_shift: float = 0.0
+    """English-model cosine c counts as scale * c + shift (on the multilingual model's scale)."""
+    english_lexical_weight: float = 0.5
+    """The lexical weight of an English–English pair scored by the English model."""
+    dense_centre: float | None = 0.1
+    """Each dense similarity becomes centre + (similarity - the challenge's mean over the
+    candidates' documents); None keeps the raw cosines."""
+    dense_centre_min_documents: int = 20
+    """Fewer candidate documents than this: no centring (the mean would be noise)."""
 
     def without(self, component: str) -> ScoringConfig:
         """This configuration with one component switched off (for ablation)."""
         switches = {
             "dense": {"use_dense": False},
             "lexical": {"use_lexical": False},
-            "aggregation": {"top_k": 1},
+            "aggregation": {"top_k": 1, "evidence_share": 0.0},
             "cross_sector": {"cross_sector_bonus": 0.0},
             "province": {"province_bonus": 0.0},
             "speaker": {"speaker_topic_bonus": 0.0, "unwilling_speaker_factor": 1.0},
@@ -49,6 +63,8 @@ class ScoringConfig:
             "partner": {"partner_organisation_weight": 0.0},
             "diversity": {"use_diversity": False},
             "context": {"drop_context_words": False},
+            "english": {"english_dense_weight": 0.0},
+            "centring": {"dense_centre": None},
         }
         if component not in switches:
             raise ValueError(f"unknown component {component!r}; known: {', '.join(switches)}")
@@ -67,4 +83,6 @@ ABLATION_COMPONENTS = (
     "partner",
     "diversity",
     "context",
+    "english",
+    "centring",
 )

@@ -13,6 +13,7 @@ from matcher.matching.capacity import challenge_window, free_hours
 # Re-exported: callers import the configuration from here.
 from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
 from matcher.matching.config import ScoringConfig as ScoringConfig
+from matcher.matching.dense import routed_dense
 from matcher.matching.lexical import LexicalStats, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
@@ -103,24 +104,62 @@ def _lexical_scores(
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
 
+def _dense_mean(candidates: Sequence[Candidate], config: ScoringConfig) -> float | None:
+    """The challenge's mean dense similarity over the candidates' documents (for centring)."""
+    if config.dense_centre is None:
+        return None
+    values = [
+        v
+        for c in candidates
+        for d in c.documents
+        if d.kind != TOPICS_KIND
+        and (v := routed_dense(d.dense, d.dense_english, config)) is not None
+    ]
+    if len(values) < config.dense_centre_min_documents:
+        return None  # too few to estimate the challenge's level
+    return sum(values) / len(values)
+
+
 def _doc_scores(
-    candidate: Candidate, lexical: Mapping[int, float], config: ScoringConfig
+    candidate: Candidate,
+    lexical: Mapping[int, float],
+    config: ScoringConfig,
+    dense_mean: float | None = None,
 ) -> list[DocScore]:
     out: list[DocScore] = []
     for doc in candidate.documents:
         if doc.kind == TOPICS_KIND:  # declared, not track record: used for speaker fit only
             continue
-        dense = doc.dense if (doc.dense is not None and config.use_dense) else 0.0
+        similarity = routed_dense(doc.dense, doc.dense_english, config)
+        if similarity is not None and dense_mean is not None and config.dense_centre is not None:
+            # Some challenges resemble every document more than others do (length, style):
+            # centring makes a person's scores for different challenges comparable.
+            similarity = config.dense_centre + similarity - dense_mean
+        dense = similarity if (similarity is not None and config.use_dense) else 0.0
         lex = lexical.get(doc.document_id, 0.0)
-        relevance = config.dense_weight * dense + config.lexical_weight * lex
+        lexical_weight = (
+            config.english_lexical_weight
+            if doc.dense_english is not None and config.english_dense_weight > 0
+            else config.lexical_weight
+        )
+        relevance = config.dense_weight * dense + lexical_weight * lex
         out.append(DocScore(doc=doc, dense=dense, lexical=lex, relevance=relevance))
     out.sort(key=lambda d: (-d.relevance, d.doc.document_id))
     return out
 
 
-def evidence_weights(config: ScoringConfig) -> list[float]:
-    """Weight of the best, second, ... document: 1, decay, decay², ... for the top k."""
-    return [config.evidence_decay**i for i in range(max(config.top_k, 1))]
+def evidence_weights(config: ScoringConfig, documents: int = 0) -> list[float]:
+    """Weight of the best, second, ... document: 1, decay, decay², ... for the top k.
+
+    With ``evidence_share`` set, a person with many documents counts more of them (k grows to
+    that share of their documents) under the same overall decay, stretched over the k: the
+    best few of fifteen long abstracts say less about a person than the best few of three.
+    """
+    k = max(config.top_k, 1)
+    if config.evidence_share > 0 and documents > k:
+        stretched = max(k, math.ceil(config.evidence_share * documents))
+        return [config.evidence_decay ** (i * k / stretched) for i in range(stretched)]
+    return [config.evidence_decay**i for i in range(k)]
 
 
 def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
@@ -129,7 +168,7 @@ def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
     Divided by the full weight sum, so a person with k equally good documents scores like
     one such document and a person with fewer supporting documents scores less.
     """
-    weights = evidence_weights(config)
+    weights = evidence_weights(config, len(docs))
     norm = sum(weights)
     contributions = [w * d.relevance / norm for w, d in zip(weights, docs, strict=False)]
     total = sum(contributions)
@@ -168,6 +207,7 @@ def score_candidates(
         else {}
     )
     terms = TermContext(tuple(query_lexemes), stats, query.text)
+    dense_mean = _dense_mean(candidates, config)
     scored: list[ScoredCandidate] = []
     for cand in candidates:
         free = free_hours(
@@ -179,7 +219,7 @@ def score_candidates(
         )
         if config.use_constraints and exclusion_reason(cand, query, free) is not None:
             continue
-        docs = _doc_scores(cand, lexical, config)
+        docs = _doc_scores(cand, lexical, config, dense_mean)
         relevance = _aggregate(docs, config)
         parts: dict[str, float] = {"relevance": relevance}
         features: dict[str, float] = {

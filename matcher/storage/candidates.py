@@ -161,8 +161,13 @@ async def load_candidates(
     model_id: str,
     window: tuple[date, date],
     challenge_id: int | None,
+    english: tuple[np.ndarray, str] | None = None,
 ) -> list[Candidate]:
-    """Candidates with profile, capacity, exposure and each document's dense similarity."""
+    """Candidates with profile, capacity, exposure and each document's dense similarity.
+
+    With the challenge's English vector and model id, English documents also get the English
+    model's similarity (``dense_english``; see matcher.matching.dense).
+    """
     ids = list(person_ids)
     if not ids:
         return []
@@ -200,20 +205,24 @@ async def load_candidates(
         )
         doc_rows = await conn.fetch(
             f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense,
+                   {_english_sql(english, 4)} AS dense_english
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
             model_id,
             vector,
+            *_english_args(english),
         )
     else:
         doc_rows = await conn.fetch(
-            """
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense
+            f"""
+            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense,
+                   {_english_sql(english, 2)} AS dense_english
             FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
             """,
             ids,
+            *_english_args(english),
         )
     docs: dict[int, list[EvidenceDoc]] = {pid: [] for pid in ids}
     for r in doc_rows:
@@ -224,6 +233,9 @@ async def load_candidates(
                 title=r["title"],
                 body=r["body"],
                 dense=float(r["dense"]) if r["dense"] is not None else None,
+                dense_english=(
+                    float(r["dense_english"]) if r["dense_english"] is not None else None
+                ),
             )
         )
     return [
@@ -251,6 +263,22 @@ async def load_candidates(
         )
         for r in people
     ]
+
+
+def _english_sql(english: tuple[np.ndarray, str] | None, first: int) -> str:
+    """The English-model cosine of a document row; parameters first (vector), first + 1 (model)."""
+    if english is None:
+        return "NULL::float8"
+    dim = int(english[0].shape[0])
+    return (
+        f"CASE WHEN d.embedding_english_model = ${first + 1} AND d.embedding_hash = d.text_hash "
+        f"AND vector_dims(d.embedding_english) = {dim} "
+        f"THEN 1 - (d.embedding_english::vector({dim}) <=> ${first}::vector({dim})) END"
+    )
+
+
+def _english_args(english: tuple[np.ndarray, str] | None) -> list[object]:
+    return [] if english is None else [english[0], english[1]]
 
 
 async def organisation_context(

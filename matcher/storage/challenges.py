@@ -189,3 +189,19 @@ async def challenge_vector(
     if value is None:
         return None
     return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+
+
+async def challenge_english_vector(
+    conn: asyncpg.Connection, challenge_id: int
+) -> tuple[np.ndarray, str] | None:
+    """The English model's vector of the challenge's current text and that model's id, or None."""
+    row = await conn.fetchrow(
+        "SELECT embedding_english, embedding_english_model FROM challenge WHERE id = $1 "
+        "AND embedding_english IS NOT NULL AND embedding_hash = text_hash",
+        challenge_id,
+    )
+    if row is None:
+        return None
+    value = row["embedding_english"]
+    vector = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+    return vector, str(row["embedding_english_model"])

@@ -17,9 +17,18 @@ _TEXT_SQL: dict[Table, str] = {
     "challenge": "CASE WHEN title = '' THEN description ELSE title || '. ' || description END",
 }
 
-_PENDING = """
-    (embedding_model IS DISTINCT FROM $1 OR embedding_hash IS DISTINCT FROM text_hash)
-"""
+
+def _pending(english_param: int) -> str:
+    """Pending for the main model ($1), or for the English model in parameter english_param.
+
+    A NULL English model (routing off) adds nothing; otherwise a text the English model has
+    not looked at yet (whatever its language: the worker tells) needs the worker again.
+    """
+    return (
+        f"(embedding_model IS DISTINCT FROM $1 OR embedding_hash IS DISTINCT FROM text_hash "
+        f"OR (${english_param}::text IS NOT NULL "
+        f"AND embedding_english_model IS DISTINCT FROM ${english_param}::text))"
+    )
 
 
 async def claim_pending(
@@ -30,6 +39,7 @@ async def claim_pending(
     limit: int,
     max_attempts: int,
     lease_seconds: int = 300,
+    english_model_id: str | None = None,
 ) -> list[PendingText]:
     """Lease up to limit texts needing a vector; a crashed worker's lease simply expires."""
     rows = await conn.fetch(
@@ -38,7 +48,7 @@ async def claim_pending(
                            embed_attempts = embed_attempts + 1
         WHERE id IN (
             SELECT id FROM {table}
-            WHERE {_PENDING} AND embed_after <= now() AND embed_attempts < $3
+            WHERE {_pending(5)} AND embed_after <= now() AND embed_attempts < $3
             ORDER BY embed_after, id
             LIMIT $2
             FOR UPDATE SKIP LOCKED
@@ -49,6 +59,7 @@ async def claim_pending(
         limit,
         max_attempts,
         lease_seconds,
+        english_model_id,
     )
     rows = sorted(rows, key=lambda r: r["id"])
     return [
@@ -62,8 +73,15 @@ async def store_vectors(
     *,
     model_id: str,
     items: Sequence[tuple[PendingText, np.ndarray]],
+    english_model_id: str | None = None,
+    english: Sequence[np.ndarray | None] | None = None,
 ) -> list[int]:
-    """Store vectors for texts that did not change meanwhile; returns the ids stored."""
+    """Store vectors for texts that did not change meanwhile; returns the ids stored.
+
+    With an English model, ``english`` holds its vector for each item (None: not English);
+    without one, any English vector of an older text is cleared with it.
+    """
+    english_vectors = list(english) if english is not None else [None] * len(items)
     if table == "document" and items:
         # The person rows first (in id order), as erasure takes them: see people.lock_people.
         await conn.execute(
@@ -82,12 +100,12 @@ async def store_vectors(
         if table == "challenge"
         else ""
     )
-    for pending, vector in items:
+    for (pending, vector), english_vector in zip(items, english_vectors, strict=True):
         status = await conn.execute(
             f"""
             UPDATE {table} SET embedding = $2, embedding_dim = $3, embedding_model = $4,
                 embedding_hash = $5, embedded_at = now(), embed_attempts = 0, embed_error = NULL,
-                embed_after = now(){due}
+                embed_after = now(), embedding_english = $6, embedding_english_model = $7{due}
             WHERE id = $1 AND text_hash = $5
             """,
             pending.id,
@@ -95,6 +113,8 @@ async def store_vectors(
             int(vector.shape[0]),
             model_id,
             pending.text_hash,
+            english_vector,
+            english_model_id,
         )
         if not status.endswith(" 0"):
             stored.append(pending.id)
@@ -117,7 +137,11 @@ async def record_failure(
 
 
 async def count_pending(
-    conn: asyncpg.Connection, *, model_id: str, max_attempts: int
+    conn: asyncpg.Connection,
+    *,
+    model_id: str,
+    max_attempts: int,
+    english_model_id: str | None = None,
 ) -> dict[str, int]:
     """Texts waiting for a vector and texts that gave up, over both tables."""
     out: dict[str, int] = {"pending": 0, "failed": 0}
@@ -126,10 +150,11 @@ async def count_pending(
             f"""
             SELECT count(*) FILTER (WHERE embed_attempts < $2) AS pending,
                    count(*) FILTER (WHERE embed_attempts >= $2) AS failed
-            FROM {table} WHERE {_PENDING}
+            FROM {table} WHERE {_pending(3)}
             """,
             model_id,
             max_attempts,
+            english_model_id,
         )
         assert row is not None
         out["pending"] += int(row["pending"])
@@ -137,13 +162,16 @@ async def count_pending(
     return out
 
 
-async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
+async def reset_failures(
+    conn: asyncpg.Connection, *, model_id: str, english_model_id: str | None = None
+) -> int:
     """Give texts that gave up a fresh set of attempts (reindex does this)."""
     total = 0
     for table in ("document", "challenge"):
         status = await conn.execute(
-            f"UPDATE {table} SET embed_attempts = 0, embed_after = now() WHERE {_PENDING}",
+            f"UPDATE {table} SET embed_attempts = 0, embed_after = now() WHERE {_pending(2)}",
             model_id,
+            english_model_id,
         )
         total += int(status.split()[-1])
     return total

@@ -240,14 +240,32 @@ async def add_embedded_documents(
     rows: Sequence[tuple[int, DocumentInput, np.ndarray]],
     *,
     model_id: str,
+    english_model_id: str | None = None,
+    english: Sequence[np.ndarray | None] | None = None,
 ) -> None:
-    """Insert (person id, document, vector) rows whose vectors are already known."""
+    """Insert (person id, document, vector) rows whose vectors are already known.
+
+    ``english`` holds the English model's vector per row (None: not English) when there is one.
+    """
+    english_vectors = list(english) if english is not None else [None] * len(rows)
     await conn.executemany(
         "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
-        "embedding_model, embedding_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5)",
+        "embedding_model, embedding_hash, embedding_english, embedding_english_model) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $10)",
         [
-            (pid, doc.kind, doc.title, doc.body, doc.text_hash, vec, int(vec.shape[0]), model_id)
-            for pid, doc, vec in rows
+            (
+                pid,
+                doc.kind,
+                doc.title,
+                doc.body,
+                doc.text_hash,
+                vec,
+                int(vec.shape[0]),
+                model_id,
+                english_vec,
+                english_model_id,
+            )
+            for (pid, doc, vec), english_vec in zip(rows, english_vectors, strict=True)
         ],
     )
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
+import numpy as np
 
 from embeddings.base import Embedder
+from embeddings.paired import english_model
 from matcher.logging import get_logger
+from matcher.matching.language import is_english
 from matcher.matching.terms import without_context_phrases
 from matcher.storage import embedding_queue as queue
 from matcher.storage import proposal_queue
@@ -38,6 +41,41 @@ class EmbedReport:
     challenges: list[int] = field(default_factory=list)
 
 
+def english_model_id(embedder: Embedder) -> str | None:
+    """The id of the English model paired with the embedder, or None (no routing)."""
+    english = english_model(embedder)
+    return english.model_id if english is not None else None
+
+
+def english_vectors(
+    embedder: Embedder, texts: Sequence[str], *, queries: bool
+) -> list[np.ndarray | None]:
+    """The paired English model's vector for each English text; None for the others.
+
+    Blocking (it runs the model): call it off the event loop.
+    """
+    out: list[np.ndarray | None] = [None] * len(texts)
+    english = english_model(embedder)
+    if english is None:
+        return out
+    wanted = [i for i, text in enumerate(texts) if is_english(text)]
+    if wanted:
+        embed = english.embed_queries if queries else english.embed_documents
+        for i, vector in zip(wanted, embed([texts[i] for i in wanted]), strict=True):
+            out[i] = vector
+    return out
+
+
+def embed_both(
+    embedder: Embedder, texts: Sequence[str], *, queries: bool
+) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """Both vectors of each text; a query (a challenge) is embedded without who asks."""
+    if queries:
+        texts = [without_context_phrases(text) for text in texts]
+    main = embedder.embed_queries(texts) if queries else embedder.embed_documents(texts)
+    return main, english_vectors(embedder, texts, queries=queries)
+
+
 async def embed_batch(
     pool: asyncpg.Pool,
     embedder: Embedder,
@@ -57,15 +95,15 @@ async def embed_batch(
             limit=batch_size,
             max_attempts=max_attempts,
             lease_seconds=lease_seconds,
+            english_model_id=english_model_id(embedder),
         )
     if not claimed:
         return report
-    if table == "challenge":
-        texts, embed = [without_context_phrases(p.text) for p in claimed], embedder.embed_queries
-    else:
-        texts, embed = [p.text for p in claimed], embedder.embed_documents
+    texts = [p.text for p in claimed]
     try:
-        vectors = await asyncio.to_thread(embed, texts)
+        vectors, english = await asyncio.to_thread(
+            embed_both, embedder, texts, queries=table == "challenge"
+        )
     except Exception as exc:  # any model failure: keep the text, retry later
         async with pool.acquire() as conn:
             await queue.record_failure(conn, table, [p.id for p in claimed], repr(exc))
@@ -78,7 +116,12 @@ async def embed_batch(
         await queue.ensure_vector_index(conn, embedder.dimension)
     async with pool.acquire() as conn, conn.transaction():
         stored = await queue.store_vectors(
-            conn, table, model_id=embedder.model_id, items=list(zip(claimed, vectors, strict=True))
+            conn,
+            table,
+            model_id=embedder.model_id,
+            items=list(zip(claimed, vectors, strict=True)),
+            english_model_id=english_model_id(embedder),
+            english=english,
         )
     report.embedded = len(stored)
     if table == "challenge":
@@ -165,10 +208,17 @@ async def proposal_counts(pool: asyncpg.Pool) -> dict[str, int]:
 
 
 async def pending_counts(
-    pool: asyncpg.Pool, embedder_model_id: str, max_attempts: int
+    pool: asyncpg.Pool,
+    embedder_model_id: str,
+    max_attempts: int,
+    *,
+    english_model_id: str | None = None,
 ) -> dict[str, int]:
     """Texts waiting for a vector and texts that gave up."""
     async with pool.acquire() as conn:
         return await queue.count_pending(
-            conn, model_id=embedder_model_id, max_attempts=max_attempts
+            conn,
+            model_id=embedder_model_id,
+            max_attempts=max_attempts,
+            english_model_id=english_model_id,
         )

@@ -19,11 +19,11 @@ from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.lexical import LexicalStats, search_lexemes
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
-from matcher.matching.terms import without_context_phrases
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.storage import reranker as reranker_store
+from matcher.usecases.embedding import embed_both, english_model_id
 from matcher.usecases.jobs import JobRun
 from matcher.usecases.members import require_own_challenge
 
@@ -50,8 +50,15 @@ async def score_query(
     today: date,
     config: ScoringConfig,
     all_candidates: bool = False,
+    english: tuple[np.ndarray, str] | None = None,
 ) -> list[ScoredCandidate]:
-    """Every eligible candidate scored for the query (unranked)."""
+    """Every eligible candidate scored for the query (unranked).
+
+    ``english`` is the query's English-model vector and that model's id (an ad-hoc English
+    text); a stored challenge's own is read here. Retrieval stays on the multilingual vector.
+    """
+    if english is None and query.challenge_id is not None and config.english_dense_weight > 0:
+        english = await challenge_store.challenge_english_vector(conn, query.challenge_id)
     lexemes = await candidate_store.query_lexemes(conn, query.text)
     stats = await candidate_store.lexical_stats(conn, lexemes)
     if all_candidates:
@@ -73,6 +80,7 @@ async def score_query(
         model_id=model_id,
         window=(window.starts_on, window.ends_on),
         challenge_id=query.challenge_id,
+        english=english,
     )
     return score_candidates(
         query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
@@ -139,6 +147,7 @@ async def suggest_for_query(
     model_id: str,
     today: date,
     options: SuggestionOptions,
+    english: tuple[np.ndarray, str] | None = None,
 ) -> list[Suggestion]:
     """Ranked, explained suggestions for a stored or ad-hoc challenge."""
     scored = await score_query(
@@ -149,6 +158,7 @@ async def suggest_for_query(
         today=today,
         config=options.config,
         all_candidates=options.all_candidates,
+        english=english,
     )
     await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
@@ -259,7 +269,8 @@ async def suggest_for_text(
     options: SuggestionOptions,
 ) -> list[Suggestion]:
     """Suggestions for an ad-hoc challenge text (the CLI's suggest)."""
-    vectors = await asyncio.to_thread(embedder.embed_queries, [without_context_phrases(text)])
+    vectors, [english_vector] = await asyncio.to_thread(embed_both, embedder, [text], queries=True)
+    english_id = english_model_id(embedder)
     sector, sector_name, province = await candidate_store.organisation_context(
         conn, organisation_id
     )
@@ -275,7 +286,17 @@ async def suggest_for_text(
         sector_name=sector_name,
     )
     return await suggest_for_query(
-        conn, query, vectors[0], model_id=embedder.model_id, today=today, options=options
+        conn,
+        query,
+        vectors[0],
+        model_id=embedder.model_id,
+        today=today,
+        options=options,
+        english=(
+            (english_vector, english_id)
+            if english_vector is not None and english_id is not None
+            else None
+        ),
     )
 
 
