@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.schemas import Strict, TaskHours
+from matcher.states import MatchAction, MatchState, RejectionReason, ReservationState
 
-MatchState = Literal[
-    "proposed",
-    "approved",
-    "rejected",
-    "introduced",
-    "accepted",
-    "declined",
-    "completed",
-    "cancelled",
-    "withdrawn",
-]
-ReservationState = Literal["held", "booked", "released"]
-ReasonCode = Literal["wrong_expertise", "no_capacity", "conflict", "already_connected", "other"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class RejectIn(Strict):
     """Why a proposal is rejected; the re-ranker learns from it."""
 
-    reason_code: ReasonCode
+    reason_code: RejectionReason
     note: Note | None = None
 
 
@@ -78,7 +66,7 @@ class MatchOut(BaseModel):
 
     id: int
     state: MatchState
-    actions: list[str] = Field(description="Actions that may start from this state")
+    actions: list[MatchAction] = Field(description="Actions that may start from this state")
     challenge_id: int
     challenge_title: str
     challenge_kind: str

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from api.deps import Conn, CurrentPrincipal, IdQuery, PagingDep, StrictQuery
 from api.routers.matches import match_out
 from api.schemas import PageOut
-from api.schemas_matches import MatchOut, MatchState
+from api.schemas_matches import MatchOut
+from matcher.states import MatchState
 from matcher.usecases import inbox
 
 router = APIRouter(tags=["matches"])

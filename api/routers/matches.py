@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -15,15 +15,14 @@ from api.schemas_matches import (
     ExplanationOut,
     IntroduceIn,
     MatchOut,
-    MatchState,
     NoteIn,
     QueueItemOut,
     RejectIn,
-    ReservationState,
     ReviewQueueOut,
     TransitionOut,
 )
 from matcher.records import ChallengeKind
+from matcher.states import MatchState
 from matcher.usecases import matches
 from matcher.usecases.matches import MatchView, QueueItem
 
@@ -34,7 +33,7 @@ def match_out(m: MatchView) -> MatchOut:
     """A match view as a response body."""
     return MatchOut(
         id=m.id,
-        state=cast(MatchState, m.state),
+        state=m.state,
         actions=m.actions,
         challenge_id=m.challenge_id,
         challenge_title=m.challenge_title,
@@ -65,7 +64,7 @@ def match_out(m: MatchView) -> MatchOut:
         capacity_hours=m.capacity_hours,
         free_hours=m.free_hours,
         reserved_hours=m.reserved_hours,
-        reservation_state=cast(ReservationState | None, m.reservation_state),
+        reservation_state=m.reservation_state,
         introduction_text=m.introduction_text,
         hours_spent=m.hours_spent,
         outcome_rating=m.outcome_rating,
@@ -118,7 +117,7 @@ async def review_queue(
     kind: ChallengeKind | None = None,
     status: Annotated[
         MatchState | Literal["any"], Query(description="Match state to list; 'any' for all")
-    ] = "proposed",
+    ] = MatchState.proposed,
 ) -> ReviewQueueOut:
     """Open challenges with their proposed matches, most urgent first (needed_by, then age)."""
     items = await matches.review_queue(

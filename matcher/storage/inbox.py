@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from matcher.states import MatchState
 from matcher.storage.matches import _SELECT, MatchRecord, _match
 
 _FROM = """
@@ -31,7 +32,7 @@ async def inbox_matches(
     *,
     organisation_id: int | None,
     role: str | None,
-    state: str | None,
+    state: MatchState | None,
     limit: int,
     offset: int,
 ) -> tuple[list[MatchRecord], int]:

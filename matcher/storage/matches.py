@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.states import (
+    CONNECTED_STATES,
+    MatchState,
+    RejectionReason,
+    ReservationState,
+)
 from matcher.storage.people import lock_people
 
-# The states in which a match counts as a made connection (network overview, unmatched list).
-CONNECTED_STATES = ("approved", "introduced", "accepted", "completed")
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,7 @@ class MatchRecord:
     organisation_name: str
     sector_code: str | None
     sector_name: str | None
-    state: str
+    state: MatchState
     rank: int
     score: float
     score_parts: dict[str, float]
@@ -56,7 +61,7 @@ class MatchRecord:
     hours_spent: float | None
     outcome_rating: int | None
     reserved_hours: float | None
-    reservation_state: str | None
+    reservation_state: ReservationState | None
     was_approved: bool
     was_introduced: bool
     was_accepted: bool
@@ -71,11 +76,11 @@ class TransitionRecord:
 
     id: int
     match_id: int
-    from_state: str | None
-    to_state: str
+    from_state: MatchState | None
+    to_state: MatchState
     actor_key_id: int | None
     actor_role: str
-    reason_code: str | None
+    reason_code: RejectionReason | None
     note: str | None
     created_at: datetime
 
@@ -111,7 +116,7 @@ class Reservation:
     hours: float
     starts_on: date
     ends_on: date
-    state: str
+    state: ReservationState
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +190,10 @@ def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
+def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
+    return vocabulary(value) if value is not None else None
+
+
 def queue_challenge(r: asyncpg.Record) -> QueueChallenge:
     """A queue row (challenge with organisation, sector and age) as a record."""
     return QueueChallenge(
@@ -230,7 +239,7 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         organisation_name=row["organisation_name"],
         sector_code=row["sector_code"],
         sector_name=row["sector_name"],
-        state=row["state"],
+        state=MatchState(row["state"]),
         rank=row["rank"],
         score=float(row["score"]),
         score_parts=_json(row["score_parts"]),
@@ -241,7 +250,7 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         hours_spent=_float(row["hours_spent"]),
         outcome_rating=row["outcome_rating"],
         reserved_hours=_float(row["reserved_hours"]),
-        reservation_state=row["reservation_state"],
+        reservation_state=_optional(ReservationState, row["reservation_state"]),
         was_approved=row["was_approved"],
         was_introduced=row["was_introduced"],
         was_accepted=row["was_accepted"],
@@ -255,11 +264,11 @@ def _transition(row: asyncpg.Record) -> TransitionRecord:
     return TransitionRecord(
         id=row["id"],
         match_id=row["match_id"],
-        from_state=row["from_state"],
-        to_state=row["to_state"],
+        from_state=_optional(MatchState, row["from_state"]),
+        to_state=MatchState(row["to_state"]),
         actor_key_id=row["actor_key_id"],
         actor_role=row["actor_role"],
-        reason_code=row["reason_code"],
+        reason_code=_optional(RejectionReason, row["reason_code"]),
         note=row["note"],
         created_at=row["created_at"],
     )
@@ -276,19 +285,19 @@ async def get_match(conn: asyncpg.Connection, match_id: int) -> MatchRecord:
     return _match(row)
 
 
-async def lock_match(conn: asyncpg.Connection, match_id: int) -> str:
+async def lock_match(conn: asyncpg.Connection, match_id: int) -> MatchState:
     """Lock a match row for this transaction and return its current state (or NotFound)."""
     state = await conn.fetchval("SELECT state FROM match WHERE id = $1 FOR UPDATE", match_id)
     if state is None:
         raise NotFound(f"match {match_id} does not exist")
-    return str(state)
+    return MatchState(state)
 
 
 async def matches_for_challenges(
     conn: asyncpg.Connection,
     challenge_ids: Sequence[int],
     *,
-    state: str | None = None,
+    state: MatchState | None = None,
     ever_approved: bool = False,
 ) -> list[MatchRecord]:
     """Matches of these challenges, by challenge then rank.
@@ -357,7 +366,7 @@ async def active_reservations(
                 hours=float(r["hours"]),
                 starts_on=r["starts_on"],
                 ends_on=r["ends_on"],
-                state=r["state"],
+                state=ReservationState(r["state"]),
             )
         )
     return out
@@ -465,14 +474,16 @@ async def replace_proposals(
                 conn,
                 int(row["id"]),
                 from_state=None,
-                to_state="proposed",
+                to_state=MatchState.proposed,
                 actor_key_id=None,
                 actor_role=actor_role,
             )
     return stored
 
 
-async def set_state(conn: asyncpg.Connection, match_id: int, state: str, **fields: Any) -> None:
+async def set_state(
+    conn: asyncpg.Connection, match_id: int, state: MatchState, **fields: Any
+) -> None:
     """Change a match's state and, optionally, introduction_text, hours_spent, outcome_rating."""
     allowed = ("introduction_text", "hours_spent", "outcome_rating")
     cols = [c for c in allowed if c in fields]
@@ -489,11 +500,11 @@ async def insert_transition(
     conn: asyncpg.Connection,
     match_id: int,
     *,
-    from_state: str | None,
-    to_state: str,
+    from_state: MatchState | None,
+    to_state: MatchState,
     actor_key_id: int | None,
     actor_role: str,
-    reason_code: str | None = None,
+    reason_code: RejectionReason | None = None,
     note: str | None = None,
 ) -> None:
     """Record one state change."""
@@ -521,7 +532,7 @@ async def set_reservation(
     hours: float,
     starts_on: date,
     ends_on: date,
-    state: str,
+    state: ReservationState,
 ) -> None:
     """Hold hours for an approved match (state 'held') or book the hours spent ('booked')."""
     await conn.execute(
@@ -555,7 +566,7 @@ async def queue_challenges(
     *,
     sector_code: str | None,
     kind: str | None,
-    state: str | None,
+    state: MatchState | None,
     limit: int,
 ) -> list[QueueChallenge]:
     """Open challenges with at least one match in state (any state when None), most urgent first."""

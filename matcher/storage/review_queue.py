@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from matcher.states import MatchState
 from matcher.storage.matches import QueueChallenge, queue_challenge
 
 # Sort keys the page offers, mapped to fixed SQL (never built from input).
@@ -35,7 +36,7 @@ async def queue_page(
     *,
     sector_code: str | None,
     kind: str | None,
-    state: str | None,
+    state: MatchState | None,
     search: str | None,
     sort: str,
     limit: int,

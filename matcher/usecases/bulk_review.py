@@ -14,9 +14,10 @@ import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput, MatcherError
 from matcher.records import Principal
+from matcher.states import MatchState
 from matcher.storage import challenge_lifecycle as lifecycle_store
 from matcher.storage import challenges as challenge_store
-from matcher.usecases.matches import REASON_CODES, MatchView, approve_match, reject_match
+from matcher.usecases.matches import MatchView, approve_match, parse_reason, reject_match
 
 BULK_MAX = 200
 
@@ -27,7 +28,7 @@ class BulkOutcome:
 
     match_id: int
     ok: bool
-    state: str | None
+    state: MatchState | None
     code: str | None = None
     detail: str | None = None
 
@@ -72,10 +73,7 @@ async def reject_remaining(
 ) -> list[BulkOutcome]:
     """Reject every untouched proposal of a challenge with one reason."""
     _require_staff(principal)
-    if reason_code not in REASON_CODES:
-        raise InvalidInput(
-            f"reason_code must be one of {', '.join(REASON_CODES)}", field="reason_code"
-        )
+    reason = parse_reason(reason_code)
     await challenge_store.get_challenge(conn, challenge_id)
     out = []
     for mid in await lifecycle_store.proposed_match_ids(conn, challenge_id):
@@ -83,7 +81,7 @@ async def reject_remaining(
             await _one(
                 conn,
                 mid,
-                partial(reject_match, conn, principal, mid, reason_code=reason_code, note=note),
+                partial(reject_match, conn, principal, mid, reason_code=reason, note=note),
             )
         )
     return out

@@ -7,7 +7,7 @@ import asyncpg
 from matcher.errors import InvalidInput
 from matcher.records import Page, Principal
 from matcher.storage import inbox as store
-from matcher.usecases.matches import MATCH_STATES, MatchView, _views
+from matcher.usecases.matches import MatchView, _views, parse_state
 
 ROLES = ("asker", "helper")
 
@@ -26,8 +26,7 @@ async def list_inbox(
     helper (its people, once introduced). Staff see every match, or one organisation's."""
     if role is not None and role not in ROLES:
         raise InvalidInput("role must be asker or helper", field="role")
-    if state is not None and state not in MATCH_STATES:
-        raise InvalidInput(f"unknown match state {state!r}", field="state")
+    wanted = parse_state(state, field="state") if state is not None else None
     if principal.is_staff:
         if role is not None and organisation_id is None:
             raise InvalidInput("staff filter by role together with organisation_id", field="role")
@@ -39,7 +38,7 @@ async def list_inbox(
             )
         scope = principal.organisation_id
     records, total = await store.inbox_matches(
-        conn, organisation_id=scope, role=role, state=state, limit=limit, offset=offset
+        conn, organisation_id=scope, role=role, state=wanted, limit=limit, offset=offset
     )
     # Staff looking at one organisation see it as that organisation would, so the rule applies;
     # without a scope they see everything, as on GET /matches/{id}.

@@ -9,6 +9,7 @@ import asyncpg
 
 from matcher.mailer.render import render
 from matcher.settings import Settings, get_settings
+from matcher.states import RejectionReason
 from matcher.storage import digest_data, mail_data
 from matcher.storage import matches as match_store
 from matcher.storage import outbox as outbox_store
@@ -18,12 +19,12 @@ from matcher.usecases.introduction_mail import MANAGER_AFTER_WORKING_DAYS
 from matcher.usecases.mail_common import language_for, mail_links, working_days_between
 
 KIND = "manager_digest"
-REASON_LABELS = {
-    "wrong_expertise": "verkeerde expertise",
-    "no_capacity": "geen capaciteit",
-    "conflict": "belangenconflict",
-    "already_connected": "al met elkaar in contact",
-    "other": "anders",
+REASON_LABELS: dict[str, str] = {
+    RejectionReason.wrong_expertise: "verkeerde expertise",
+    RejectionReason.no_capacity: "geen capaciteit",
+    RejectionReason.conflict: "belangenconflict",
+    RejectionReason.already_connected: "al met elkaar in contact",
+    RejectionReason.other: "anders",
 }
 
 

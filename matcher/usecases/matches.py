@@ -19,6 +19,7 @@ from matcher.matching.capacity import (
     reserved_in_window,
 )
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Principal
+from matcher.states import MatchAction, MatchState, RejectionReason, ReservationState
 from matcher.storage import challenges as challenge_store
 from matcher.storage import matches as store
 from matcher.storage import organisations as org_store
@@ -35,18 +36,6 @@ from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.members import require_own_challenge
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
 
-MATCH_STATES = (
-    "proposed",
-    "approved",
-    "rejected",
-    "introduced",
-    "accepted",
-    "declined",
-    "completed",
-    "cancelled",
-    "withdrawn",
-)
-REASON_CODES = ("wrong_expertise", "no_capacity", "conflict", "already_connected", "other")
 NOTE_MAX = 2000
 INTRODUCTION_MAX = 5000
 HOURS_SPENT_MAX = 10000.0
@@ -56,27 +45,45 @@ MATCHER_ROLE = "matcher"
 _EPSILON = 1e-6
 
 # action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "approve": (("proposed",), "approved"),
-    "reject": (("proposed",), "rejected"),
-    "introduce": (("approved",), "introduced"),
-    "accept": (("introduced",), "accepted"),
-    "decline": (("introduced",), "declined"),
-    "complete": (("accepted",), "completed"),
-    "cancel": (("approved", "accepted"), "cancelled"),
+TRANSITIONS: dict[MatchAction, tuple[tuple[MatchState, ...], MatchState]] = {
+    MatchAction.approve: ((MatchState.proposed,), MatchState.approved),
+    MatchAction.reject: ((MatchState.proposed,), MatchState.rejected),
+    MatchAction.introduce: ((MatchState.approved,), MatchState.introduced),
+    MatchAction.accept: ((MatchState.introduced,), MatchState.accepted),
+    MatchAction.decline: ((MatchState.introduced,), MatchState.declined),
+    MatchAction.complete: ((MatchState.accepted,), MatchState.completed),
+    MatchAction.cancel: ((MatchState.approved, MatchState.accepted), MatchState.cancelled),
 }
 # The person's organisation answers an introduction; staff do everything else.
-MEMBER_ACTIONS = frozenset({"accept", "decline"})
+MEMBER_ACTIONS = frozenset({MatchAction.accept, MatchAction.decline})
+
+
+def parse_state(value: str, *, field: str) -> MatchState:
+    """A match state named by a caller; InvalidInput for an unknown word."""
+    try:
+        return MatchState(value)
+    except ValueError:
+        raise InvalidInput(f"unknown match state {value!r}", field=field) from None
+
+
+def parse_reason(value: str) -> RejectionReason:
+    """A rejection reason named by a caller; InvalidInput for an unknown word."""
+    try:
+        return RejectionReason(value)
+    except ValueError:
+        raise InvalidInput(
+            f"reason_code must be one of {', '.join(RejectionReason)}", field="reason_code"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
 class TransitionView:
     """One entry in a match's history."""
 
-    from_state: str | None
-    to_state: str
+    from_state: MatchState | None
+    to_state: MatchState
     actor_role: str
-    reason_code: str | None
+    reason_code: RejectionReason | None
     note: str | None
     created_at: datetime
     actor_key_id: int | None = None
@@ -96,7 +103,7 @@ class MatchView:
     organisation_name: str
     sector_code: str | None
     sector_name: str | None
-    state: str
+    state: MatchState
     rank: int
     score: float
     score_parts: dict[str, float]
@@ -122,7 +129,7 @@ class MatchView:
     window_starts_on: date | None = None
     window_ends_on: date | None = None
     reserved_hours: float | None = None
-    reservation_state: str | None = None
+    reservation_state: ReservationState | None = None
     model: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -130,7 +137,7 @@ class MatchView:
     stale: bool = False
 
     @property
-    def actions(self) -> list[str]:
+    def actions(self) -> list[MatchAction]:
         """What may happen next, by anyone."""
         return allowed_actions(self.state)
 
@@ -190,7 +197,7 @@ class NetworkOverview:
         return sum(n for (a, b), n in self.matrix.items() if a != b)
 
 
-def allowed_actions(state: str) -> list[str]:
+def allowed_actions(state: MatchState) -> list[MatchAction]:
     """Actions that may start from this state."""
     return [action for action, (sources, _) in TRANSITIONS.items() if state in sources]
 
@@ -457,7 +464,7 @@ async def review_queue(
     *,
     sector: str | None = None,
     kind: str | None = None,
-    status: str | None = "proposed",
+    status: str | None = MatchState.proposed,
     limit: int = 200,
 ) -> list[QueueItem]:
     """Open challenges with their matches in status (None: any), most urgent first.
@@ -466,14 +473,13 @@ async def review_queue(
     sector filters on the challenge's organisation.
     """
     _require_staff(principal, "see the review queue")
-    if status is not None and status not in MATCH_STATES:
-        raise InvalidInput(f"unknown match state {status!r}", field="status")
+    state = parse_state(status, field="status") if status is not None else None
     if kind is not None and kind not in {k.value for k in ChallengeKind}:
         raise InvalidInput(f"unknown challenge kind {kind!r}", field="kind")
     challenges = await store.queue_challenges(
-        conn, sector_code=sector, kind=kind, state=status, limit=limit
+        conn, sector_code=sector, kind=kind, state=state, limit=limit
     )
-    matches = await store.matches_for_challenges(conn, [c.id for c in challenges], state=status)
+    matches = await store.matches_for_challenges(conn, [c.id for c in challenges], state=state)
     views = await _views(conn, principal, matches)
     return queue_items(challenges, views)
 
@@ -533,7 +539,7 @@ def _check_note(note: str | None, *, field: str = "note", limit: int = NOTE_MAX)
     return note or None
 
 
-def _check_role(principal: Principal, action: str) -> None:
+def _check_role(principal: Principal, action: MatchAction) -> None:
     if action in MEMBER_ACTIONS:
         if principal.is_staff:
             raise Forbidden("only the person's organisation answers an introduction")
@@ -542,7 +548,7 @@ def _check_role(principal: Principal, action: str) -> None:
 
 
 async def _locked(
-    conn: asyncpg.Connection, principal: Principal, match_id: int, action: str
+    conn: asyncpg.Connection, principal: Principal, match_id: int, action: MatchAction
 ) -> MatchRecord:
     """Check the caller's role, lock the match row and load it."""
     _check_role(principal, action)
@@ -557,7 +563,7 @@ async def _locked(
     return match
 
 
-def _check_transition(match: MatchRecord, action: str) -> str:
+def _check_transition(match: MatchRecord, action: MatchAction) -> MatchState:
     sources, target = TRANSITIONS[action]
     if match.state not in sources:
         raise Conflict(
@@ -570,9 +576,9 @@ async def _move(
     conn: asyncpg.Connection,
     principal: Principal,
     match: MatchRecord,
-    target: str,
+    target: MatchState,
     *,
-    reason_code: str | None = None,
+    reason_code: RejectionReason | None = None,
     note: str | None = None,
     **fields: Any,
 ) -> None:
@@ -594,10 +600,10 @@ async def approve_match(
 ) -> MatchView:
     """Approve a proposal and hold the challenge's hours; approving twice changes nothing."""
     note = _check_note(note)
-    match = await _locked(conn, principal, match_id, "approve")
-    if match.state == "approved":
+    match = await _locked(conn, principal, match_id, MatchAction.approve)
+    if match.state is MatchState.approved:
         return await _one_view(conn, principal, match_id)
-    target = _check_transition(match, "approve")
+    target = _check_transition(match, MatchAction.approve)
     await match_rules.ensure_may_proceed(conn, match.id)
     window = challenge_window(match.starts_on, match.needed_by, today=date.today())
     needed = match.hours_needed or 0.0
@@ -625,7 +631,7 @@ async def approve_match(
         hours=needed,
         starts_on=window.starts_on,
         ends_on=window.ends_on,
-        state="held",
+        state=ReservationState.held,
     )
     await _move(conn, principal, match, target, note=note)
     return await _one_view(conn, principal, match_id)
@@ -640,16 +646,13 @@ async def reject_match(
     note: str | None = None,
 ) -> MatchView:
     """Reject a proposal with a reason (the re-ranker learns from it)."""
-    _check_role(principal, "reject")
-    if reason_code not in REASON_CODES:
-        raise InvalidInput(
-            f"reason_code must be one of {', '.join(REASON_CODES)}", field="reason_code"
-        )
+    _check_role(principal, MatchAction.reject)
+    reason = parse_reason(reason_code)
     note = _check_note(note)
-    match = await _locked(conn, principal, match_id, "reject")
-    target = _check_transition(match, "reject")
+    match = await _locked(conn, principal, match_id, MatchAction.reject)
+    target = _check_transition(match, MatchAction.reject)
     await store.release_hours(conn, match.id)
-    await _move(conn, principal, match, target, reason_code=reason_code, note=note)
+    await _move(conn, principal, match, target, reason_code=reason, note=note)
     return await _one_view(conn, principal, match_id)
 
 
@@ -661,10 +664,10 @@ async def introduce_match(
     introduction_text: str | None = None,
 ) -> MatchView:
     """Introduce the person to the challenge; without a text, a Dutch one is written."""
-    _check_role(principal, "introduce")
+    _check_role(principal, MatchAction.introduce)
     text = _check_note(introduction_text, field="introduction_text", limit=INTRODUCTION_MAX)
-    match = await _locked(conn, principal, match_id, "introduce")
-    target = _check_transition(match, "introduce")
+    match = await _locked(conn, principal, match_id, MatchAction.introduce)
+    target = _check_transition(match, MatchAction.introduce)
     await match_rules.ensure_may_proceed(conn, match.id)
     if text is None:
         text = default_introduction_text(await _one_view(conn, principal, match_id))
@@ -674,16 +677,20 @@ async def introduce_match(
 
 
 async def _answer(
-    conn: asyncpg.Connection, principal: Principal, match_id: int, action: str, note: str | None
+    conn: asyncpg.Connection,
+    principal: Principal,
+    match_id: int,
+    action: MatchAction,
+    note: str | None,
 ) -> MatchView:
     _check_role(principal, action)
     note = _check_note(note)
     match = await _locked(conn, principal, match_id, action)
     target = _check_transition(match, action)
-    if target == "declined":
+    if target is MatchState.declined:
         await store.release_hours(conn, match.id)
     await _move(conn, principal, match, target, note=note)
-    if target == "accepted":
+    if target is MatchState.accepted:
         await lifecycle.after_accept(conn, match.challenge_id)
     await introduction_mail.enqueue_answer_mail(conn, match_id, target)
     return await _one_view(conn, principal, match_id)
@@ -693,14 +700,14 @@ async def accept_match(
     conn: asyncpg.Connection, principal: Principal, match_id: int, *, note: str | None = None
 ) -> MatchView:
     """The person's organisation accepts the introduction (contact details are then shared)."""
-    return await _answer(conn, principal, match_id, "accept", note)
+    return await _answer(conn, principal, match_id, MatchAction.accept, note)
 
 
 async def decline_match(
     conn: asyncpg.Connection, principal: Principal, match_id: int, *, note: str | None = None
 ) -> MatchView:
     """The person's organisation declines the introduction; the held hours are released."""
-    return await _answer(conn, principal, match_id, "decline", note)
+    return await _answer(conn, principal, match_id, MatchAction.decline, note)
 
 
 async def complete_match(
@@ -712,15 +719,15 @@ async def complete_match(
     outcome_rating: int,
 ) -> MatchView:
     """Close an accepted match with the hours actually spent (booked) and a rating."""
-    _check_role(principal, "complete")
+    _check_role(principal, MatchAction.complete)
     if not 0 <= hours_spent <= HOURS_SPENT_MAX:
         raise InvalidInput(
             f"hours_spent must be between 0 and {HOURS_SPENT_MAX:.0f}", field="hours_spent"
         )
     if isinstance(outcome_rating, bool) or outcome_rating not in range(1, 6):
         raise InvalidInput("outcome_rating must be 1 to 5", field="outcome_rating")
-    match = await _locked(conn, principal, match_id, "complete")
-    target = _check_transition(match, "complete")
+    match = await _locked(conn, principal, match_id, MatchAction.complete)
+    target = _check_transition(match, MatchAction.complete)
     window = challenge_window(match.starts_on, match.needed_by, today=date.today())
     await store.set_reservation(
         conn,
@@ -729,7 +736,7 @@ async def complete_match(
         hours=hours_spent,
         starts_on=window.starts_on,
         ends_on=window.ends_on,
-        state="booked",
+        state=ReservationState.booked,
     )
     await _move(
         conn, principal, match, target, hours_spent=hours_spent, outcome_rating=outcome_rating
@@ -742,10 +749,10 @@ async def cancel_match(
     conn: asyncpg.Connection, principal: Principal, match_id: int, *, note: str | None = None
 ) -> MatchView:
     """Cancel an approved or accepted match; the held hours are released."""
-    _check_role(principal, "cancel")
+    _check_role(principal, MatchAction.cancel)
     note = _check_note(note)
-    match = await _locked(conn, principal, match_id, "cancel")
-    target = _check_transition(match, "cancel")
+    match = await _locked(conn, principal, match_id, MatchAction.cancel)
+    target = _check_transition(match, MatchAction.cancel)
     await store.release_hours(conn, match.id)
     await _move(conn, principal, match, target, note=note)
     return await _one_view(conn, principal, match_id)

@@ -8,6 +8,7 @@ import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matcher.records import Principal
+from matcher.states import MatchState
 from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
@@ -110,7 +111,7 @@ async def project_from_match(
     match = await match_store.get_match(conn, match_id)
     if match.challenge_kind != "partner":
         raise Conflict("only a partner match can become a project", code="not_a_partner_match")
-    if match.state not in ("accepted", "completed"):
+    if match.state not in (MatchState.accepted, MatchState.completed):
         raise Conflict(
             f"the match is {match.state}; it becomes a project once accepted",
             code="match_not_accepted",

@@ -12,6 +12,7 @@ from api.deps import Conn
 from api.routers.review.common import ERRORS, Session, filters, queue_url, render
 from api.web_format import STATUS_LABELS, deadline
 from matcher.errors import MatcherError
+from matcher.states import MatchState
 from matcher.usecases import matches, members
 from matcher.usecases.review_page import review_page
 from matcher.usecases.web_sessions import WebSession
@@ -39,7 +40,7 @@ _CHALLENGE_DONE = {
 async def queue_page(request: Request, conn: Conn, session: Session) -> Response:
     """Open challenges with their best proposals, a page at a time; filter, search and sort."""
     view = filters(request.query_params)
-    status = view.get("status", "proposed")
+    status = view.get("status", MatchState.proposed)
     expand = request.query_params.get("meer", "")
     result = await review_page(
         conn,
