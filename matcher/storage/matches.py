@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import asyncpg
 
@@ -138,8 +138,7 @@ class QueueChallenge:
     age_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class UnmatchedChallengeRow:
+class UnmatchedChallenge(NamedTuple):
     """An open challenge that no approved-or-later match serves yet."""
 
     challenge_id: int
@@ -614,7 +613,7 @@ async def sector_links(conn: asyncpg.Connection) -> dict[tuple[str, str], int]:
     return {(r["from_code"], r["to_code"]): int(r["n"]) for r in rows}
 
 
-async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChallengeRow]:
+async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChallenge]:
     """Open challenges without an approved-or-later match, oldest first."""
     rows = await conn.fetch(
         """
@@ -629,7 +628,7 @@ async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChalle
         list(CONNECTED_STATES),
     )
     return [
-        UnmatchedChallengeRow(
+        UnmatchedChallenge(
             challenge_id=r["id"],
             title=r["title"],
             organisation_name=r["organisation_name"],

@@ -46,7 +46,7 @@ async def _one(
             view = await action()
     except MatcherError as exc:
         return BulkOutcome(match_id, False, None, exc.code, exc.message)
-    return BulkOutcome(match_id, True, view.state)
+    return BulkOutcome(match_id, True, view.record.state)
 
 
 async def approve_many(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, NamedTuple
 
 import asyncpg
@@ -29,6 +29,7 @@ from matcher.storage.matches import (
     QueueChallenge,
     Reservation,
     TransitionRecord,
+    UnmatchedChallenge,
 )
 from matcher.usecases import challenge_lifecycle as lifecycle
 from matcher.usecases import introduction_mail, match_rules
@@ -77,89 +78,41 @@ def parse_reason(value: str) -> RejectionReason:
 
 
 @dataclass(frozen=True, slots=True)
-class TransitionView:
-    """One entry in a match's history."""
-
-    from_state: MatchState | None
-    to_state: MatchState
-    actor_role: str
-    reason_code: RejectionReason | None
-    note: str | None
-    created_at: datetime
-    actor_key_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class MatchView:
-    """A match as a caller may see it (email only where allowed)."""
+    """A match as a caller may see it: the stored record and what is worked out for the caller.
 
-    id: int
-    challenge_id: int
-    challenge_title: str
-    person_id: int
-    person_name: str
-    person_role: str
-    organisation_id: int
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    state: MatchState
-    rank: int
-    score: float
-    score_parts: dict[str, float]
-    features: dict[str, float]
-    explanation: dict[str, Any]
-    free_hours: float
-    capacity_hours: float
-    hours_needed: float | None
-    introduction_text: str | None
-    hours_spent: float | None
-    outcome_rating: int | None
+    Read contact details from `email` (None unless the rules allow them), never from the record.
+    """
+
+    record: MatchRecord
     email: str | None
-    history: list[TransitionView]
-    challenge_description: str = ""
-    challenge_kind: str = ""
-    challenge_status: str = "open"
-    challenge_organisation_id: int = 0
-    challenge_organisation_name: str = ""
-    challenge_sector_code: str | None = None
-    challenge_sector_name: str | None = None
-    starts_on: date | None = None
-    needed_by: date | None = None
-    window_starts_on: date | None = None
-    window_ends_on: date | None = None
-    reserved_hours: float | None = None
-    reservation_state: ReservationState | None = None
-    model: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    # A proposal computed before the challenge's terms or the person's profile last changed.
-    stale: bool = False
+    capacity_hours: float
+    free_hours: float
+    window_starts_on: date
+    window_ends_on: date
+    history: list[TransitionRecord]
 
     @property
     def actions(self) -> list[MatchAction]:
         """What may happen next, by anyone."""
-        return allowed_actions(self.state)
+        return allowed_actions(self.record.state)
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        """The explanation lines and evidence (both always present)."""
+        stored = self.record.explanation
+        return {
+            "lines": list(stored.get("lines", [])),
+            "evidence": list(stored.get("evidence", [])),
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
     """An open challenge in the review queue with its matches."""
 
-    id: int
-    title: str
-    description: str
-    kind: str
-    hours_needed: float | None
-    needed_by: date | None
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    created_at: datetime
-    age_days: int
+    challenge: QueueChallenge
     matches: list[MatchView]
-    organisation_id: int = 0
-    starts_on: date | None = None
 
 
 class SectorName(NamedTuple):
@@ -167,15 +120,6 @@ class SectorName(NamedTuple):
 
     code: str
     name: str
-
-
-class UnmatchedChallenge(NamedTuple):
-    """An open challenge no approved-or-later match serves."""
-
-    challenge_id: int
-    title: str
-    organisation_name: str
-    age_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,20 +259,13 @@ def _shows_email(principal: Principal, match: MatchRecord) -> bool:
     return principal.organisation_id == match.challenge_organisation_id and match.was_accepted
 
 
-def _history(transitions: Sequence[TransitionRecord], principal: Principal) -> list[TransitionView]:
-    return [
-        TransitionView(
-            from_state=t.from_state,
-            to_state=t.to_state,
-            actor_role=t.actor_role,
-            reason_code=t.reason_code,
-            note=t.note,
-            created_at=t.created_at,
-            # Key ids identify staff credentials: members see the role, not the key.
-            actor_key_id=t.actor_key_id if principal.is_staff else None,
-        )
-        for t in transitions
-    ]
+def _history(
+    transitions: Sequence[TransitionRecord], principal: Principal
+) -> list[TransitionRecord]:
+    if principal.is_staff:
+        return list(transitions)
+    # Key ids identify staff credentials: members see the role, not the key.
+    return [replace(t, actor_key_id=None) for t in transitions]
 
 
 def _view(
@@ -355,50 +292,13 @@ def _view(
         window=window,
     )
     return MatchView(
-        id=match.id,
-        challenge_id=match.challenge_id,
-        challenge_title=match.challenge_title,
-        person_id=match.person_id,
-        person_name=match.person_name,
-        person_role=match.person_role,
-        organisation_id=match.organisation_id,
-        organisation_name=match.organisation_name,
-        sector_code=match.sector_code,
-        sector_name=match.sector_name,
-        state=match.state,
-        rank=match.rank,
-        score=match.score,
-        score_parts=match.score_parts,
-        features=match.features,
-        explanation={
-            "lines": list(match.explanation.get("lines", [])),
-            "evidence": list(match.explanation.get("evidence", [])),
-        },
-        free_hours=round(free, 1),
-        capacity_hours=round(capacity, 1),
-        hours_needed=match.hours_needed,
-        introduction_text=match.introduction_text,
-        hours_spent=match.hours_spent,
-        outcome_rating=match.outcome_rating,
+        record=match,
         email=match.email if _shows_email(principal, match) else None,
-        history=_history(history, principal),
-        challenge_description=match.challenge_description,
-        challenge_kind=match.challenge_kind,
-        challenge_status=match.challenge_status,
-        challenge_organisation_id=match.challenge_organisation_id,
-        challenge_organisation_name=match.challenge_organisation_name,
-        challenge_sector_code=match.challenge_sector_code,
-        challenge_sector_name=match.challenge_sector_name,
-        starts_on=match.starts_on,
-        needed_by=match.needed_by,
+        capacity_hours=round(capacity, 1),
+        free_hours=round(free, 1),
         window_starts_on=window.starts_on,
         window_ends_on=window.ends_on,
-        reserved_hours=match.reserved_hours,
-        reservation_state=match.reservation_state,
-        model=match.model,
-        created_at=match.created_at,
-        updated_at=match.updated_at,
-        stale=match.stale,
+        history=_history(history, principal),
     )
 
 
@@ -490,26 +390,8 @@ def queue_items(
     """Queue cards: each challenge with its match views, in the challenges' order."""
     by_challenge: dict[int, list[MatchView]] = {c.id: [] for c in challenges}
     for view in views:
-        by_challenge[view.challenge_id].append(view)
-    return [
-        QueueItem(
-            id=c.id,
-            title=c.title,
-            description=c.description,
-            kind=c.kind,
-            hours_needed=c.hours_needed,
-            needed_by=c.needed_by,
-            organisation_name=c.organisation_name,
-            sector_code=c.sector_code,
-            sector_name=c.sector_name,
-            created_at=c.created_at,
-            age_days=c.age_days,
-            matches=by_challenge[c.id],
-            organisation_id=c.organisation_id,
-            starts_on=c.starts_on,
-        )
-        for c in challenges
-    ]
+        by_challenge[view.record.challenge_id].append(view)
+    return [QueueItem(challenge=c, matches=by_challenge[c.id]) for c in challenges]
 
 
 async def network_overview(conn: asyncpg.Connection, principal: Principal) -> NetworkOverview:
@@ -520,10 +402,7 @@ async def network_overview(conn: asyncpg.Connection, principal: Principal) -> Ne
     for key, count in (await store.sector_links(conn)).items():
         if key in matrix:
             matrix[key] = count
-    unmatched = [
-        UnmatchedChallenge(r.challenge_id, r.title, r.organisation_name, r.age_days)
-        for r in await store.unmatched_challenges(conn)
-    ]
+    unmatched = await store.unmatched_challenges(conn)
     return NetworkOverview(sectors=sectors, matrix=matrix, unmatched=unmatched)
 
 
@@ -670,7 +549,7 @@ async def introduce_match(
     target = _check_transition(match, MatchAction.introduce)
     await match_rules.ensure_may_proceed(conn, match.id)
     if text is None:
-        text = default_introduction_text(await _one_view(conn, principal, match_id))
+        text = default_introduction_text(match)
     await _move(conn, principal, match, target, introduction_text=text)
     await introduction_mail.enqueue_introduction_mails(conn, match_id)
     return await _one_view(conn, principal, match_id)
@@ -765,7 +644,7 @@ def _hours(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}".replace(".", ",")
 
 
-def default_introduction_text(match: MatchView) -> str:
+def default_introduction_text(match: MatchRecord) -> str:
     """A Dutch introduction from the challenge, the person and the evidence."""
     asker = match.challenge_organisation_name or "Een van onze leden"
     role = (
@@ -775,7 +654,7 @@ def default_introduction_text(match: MatchView) -> str:
     )
     titles = [
         str(e.get("title") or "").strip()
-        for e in match.explanation.get("evidence", [])
+        for e in match.explanation.get("evidence") or []
         if str(e.get("title") or "").strip()
     ][:2]
     evidence = ""

@@ -146,7 +146,7 @@ async def test_default_introduction_is_dutch_and_names_both_sides(net: Net) -> N
     mid = await net.match_id(cid, anna)
     async with net.api.pool.acquire() as conn:
         view = await get_match(conn, STAFF, mid)
-    text = default_introduction_text(view)
+    text = default_introduction_text(view.record)
     assert text.startswith("Beste Anna de Vries,")
     assert "Gemeente Leeuwarden zoekt" in text
     assert "«Hulp bij BIO-audit»" in text

@@ -45,7 +45,7 @@ async def match_page(request: Request, match_id: IdPath, conn: Conn, session: Se
             "active": "queue",
             "match": match,
             "filters": filters(request.query_params),
-            "introduction_text": matches.default_introduction_text(match),
+            "introduction_text": matches.default_introduction_text(match.record),
             "error": ERRORS.get(request.query_params.get("melding", "")),
         },
     )

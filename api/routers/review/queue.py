@@ -65,7 +65,9 @@ async def queue_page(request: Request, conn: Conn, session: Session) -> Response
             "active": "queue",
             "items": result.items,
             "result": result,
-            "deadlines": {item.id: deadline(item.needed_by, today) for item in result.items},
+            "deadlines": {
+                q.challenge.id: deadline(q.challenge.needed_by, today) for q in result.items
+            },
             "sectors": await members.list_sectors(conn),
             "filters": {**base, **({"pagina": str(result.page)} if result.page > 1 else {})},
             "page_url": lambda n: queue_url(base, **({"pagina": n} if n > 1 else {})),
@@ -100,5 +102,5 @@ async def _flash(
         except MatcherError:
             pass
         else:
-            what = f"{match.person_name} voor «{match.challenge_title}»"
+            what = f"{match.record.person_name} voor «{match.record.challenge_title}»"
     return "status", f"{what} {_DONE[code]}."
