@@ -21,7 +21,8 @@ from api.schemas_matches import (
 )
 from matcher.records import ChallengeKind
 from matcher.states import MatchState
-from matcher.usecases import matches
+from matcher.usecases import match_actions, match_views
+from matcher.usecases import review_queue as queue
 
 router = APIRouter(tags=["matches"])
 
@@ -41,7 +42,7 @@ async def review_queue(
     ] = MatchState.proposed,
 ) -> ReviewQueueOut:
     """Open challenges with their proposed matches, most urgent first (needed_by, then age)."""
-    items = await matches.review_queue(
+    items = await queue.review_queue(
         conn,
         principal,
         sector=sector,
@@ -54,7 +55,7 @@ async def review_queue(
 @router.get("/matches/{match_id}", response_model=MatchOut)
 async def get_match(match_id: IdPath, conn: Conn, principal: CurrentPrincipal) -> MatchOut:
     """One match with its history (staff; the two organisations once it concerns them)."""
-    return MatchOut.model_validate(await matches.get_match(conn, principal, match_id))
+    return MatchOut.model_validate(await match_views.get_match(conn, principal, match_id))
 
 
 @router.get("/challenges/{challenge_id}/matches", response_model=ChallengeMatchesOut)
@@ -62,7 +63,7 @@ async def challenge_matches(
     challenge_id: IdPath, conn: Conn, principal: CurrentPrincipal
 ) -> ChallengeMatchesOut:
     """A challenge's matches: all for staff, approved-or-later for its own organisation."""
-    items = await matches.challenge_matches(conn, principal, challenge_id)
+    items = await match_views.challenge_matches(conn, principal, challenge_id)
     return ChallengeMatchesOut(
         challenge_id=challenge_id, items=[MatchOut.model_validate(m) for m in items]
     )
@@ -71,7 +72,7 @@ async def challenge_matches(
 @router.post("/matches/{match_id}/approve", response_model=MatchOut)
 async def approve_match(match_id: IdPath, conn: Conn, principal: StaffPrincipal) -> MatchOut:
     """Approve a proposal and hold the challenge's hours (409 insufficient_capacity if none)."""
-    return MatchOut.model_validate(await matches.approve_match(conn, principal, match_id))
+    return MatchOut.model_validate(await match_actions.approve_match(conn, principal, match_id))
 
 
 @router.post("/matches/{match_id}/reject", response_model=MatchOut)
@@ -80,7 +81,7 @@ async def reject_match(
 ) -> MatchOut:
     """Reject a proposal with a reason code and an optional note."""
     return MatchOut.model_validate(
-        await matches.reject_match(
+        await match_actions.reject_match(
             conn, principal, match_id, reason_code=body.reason_code, note=body.note
         )
     )
@@ -93,7 +94,7 @@ async def introduce_match(
     """Introduce an approved match; without a text a Dutch introduction is written."""
     text = body.introduction_text if body is not None else None
     return MatchOut.model_validate(
-        await matches.introduce_match(conn, principal, match_id, introduction_text=text)
+        await match_actions.introduce_match(conn, principal, match_id, introduction_text=text)
     )
 
 
@@ -103,7 +104,9 @@ async def accept_match(
 ) -> MatchOut:
     """The person's organisation accepts the introduction."""
     note = body.note if body is not None else None
-    return MatchOut.model_validate(await matches.accept_match(conn, principal, match_id, note=note))
+    return MatchOut.model_validate(
+        await match_actions.accept_match(conn, principal, match_id, note=note)
+    )
 
 
 @router.post("/matches/{match_id}/decline", response_model=MatchOut)
@@ -113,7 +116,7 @@ async def decline_match(
     """The person's organisation declines the introduction; held hours are released."""
     note = body.note if body is not None else None
     return MatchOut.model_validate(
-        await matches.decline_match(conn, principal, match_id, note=note)
+        await match_actions.decline_match(conn, principal, match_id, note=note)
     )
 
 
@@ -123,7 +126,7 @@ async def complete_match(
 ) -> MatchOut:
     """Close an accepted match; the hours spent are booked."""
     return MatchOut.model_validate(
-        await matches.complete_match(
+        await match_actions.complete_match(
             conn,
             principal,
             match_id,
@@ -139,4 +142,6 @@ async def cancel_match(
 ) -> MatchOut:
     """Cancel an approved or accepted match; held hours are released."""
     note = body.note if body is not None else None
-    return MatchOut.model_validate(await matches.cancel_match(conn, principal, match_id, note=note))
+    return MatchOut.model_validate(
+        await match_actions.cancel_match(conn, principal, match_id, note=note)
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
+from matcher.records_matches import MatchRecord
 from matcher.states import MatchState
-from matcher.storage.matches import _SELECT, MatchRecord, _match
+from matcher.storage.matches import _SELECT, _match
 
 _FROM = """
     FROM match m

@@ -1,88 +1,21 @@
-"""Matches, their transitions and the capacity reservations that hang off them."""
+"""Matches and their transitions: reads (one shape, MatchRecord), proposals, state changes.
+
+Held hours live in storage.capacity; the review queue and network queries in storage.review_queue.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
 from matcher.errors import NotFound
-from matcher.states import (
-    CONNECTED_STATES,
-    MatchState,
-    RejectionReason,
-    ReservationState,
-)
+from matcher.records_matches import MatchRecord, TransitionRecord
+from matcher.states import MatchState, RejectionReason, ReservationState
 from matcher.storage.people import lock_people
-
-E = TypeVar("E")
-
-
-@dataclass(frozen=True, slots=True)
-class MatchRecord:
-    """A stored match with the challenge, person and organisations it joins."""
-
-    id: int
-    challenge_id: int
-    challenge_title: str
-    challenge_description: str
-    challenge_kind: str
-    challenge_status: str
-    hours_needed: float | None
-    starts_on: date | None
-    needed_by: date | None
-    challenge_organisation_id: int
-    challenge_organisation_name: str
-    challenge_sector_code: str | None
-    challenge_sector_name: str | None
-    person_id: int
-    person_name: str
-    person_role: str
-    email: str
-    capacity_hours_per_month: float
-    available_from: date | None
-    available_until: date | None
-    organisation_id: int
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    state: MatchState
-    rank: int
-    score: float
-    score_parts: dict[str, float]
-    features: dict[str, float]
-    explanation: dict[str, Any]
-    model: str
-    introduction_text: str | None
-    hours_spent: float | None
-    outcome_rating: int | None
-    reserved_hours: float | None
-    reservation_state: ReservationState | None
-    was_approved: bool
-    was_introduced: bool
-    was_accepted: bool
-    created_at: datetime
-    updated_at: datetime
-    stale: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TransitionRecord:
-    """One recorded state change of a match."""
-
-    id: int
-    match_id: int
-    from_state: MatchState | None
-    to_state: MatchState
-    actor_key_id: int | None
-    actor_role: str
-    reason_code: RejectionReason | None
-    note: str | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,56 +28,6 @@ class ProposalInput:
     score_parts: dict[str, float]
     features: dict[str, float]
     explanation: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class PersonCapacity:
-    """What a person declared they can give."""
-
-    person_id: int
-    hours_per_month: float
-    available_from: date | None
-    available_until: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Reservation:
-    """Hours held or booked for one match."""
-
-    match_id: int
-    person_id: int
-    hours: float
-    starts_on: date
-    ends_on: date
-    state: ReservationState
-
-
-@dataclass(frozen=True, slots=True)
-class QueueChallenge:
-    """An open challenge as the review queue lists it."""
-
-    id: int
-    title: str
-    description: str
-    kind: str
-    hours_needed: float | None
-    starts_on: date | None
-    needed_by: date | None
-    organisation_id: int
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    created_at: datetime
-    age_days: int
-
-
-class UnmatchedChallenge(NamedTuple):
-    """An open challenge that no approved-or-later match serves yet."""
-
-    challenge_id: int
-    title: str
-    organisation_name: str
-    age_days: int
 
 
 _SELECT = """
@@ -189,27 +72,11 @@ def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
+E = TypeVar("E")
+
+
 def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
     return vocabulary(value) if value is not None else None
-
-
-def queue_challenge(r: asyncpg.Record) -> QueueChallenge:
-    """A queue row (challenge with organisation, sector and age) as a record."""
-    return QueueChallenge(
-        id=r["id"],
-        title=r["title"],
-        description=r["description"],
-        kind=r["kind"],
-        hours_needed=_float(r["hours_needed"]),
-        starts_on=r["starts_on"],
-        needed_by=r["needed_by"],
-        organisation_id=r["organisation_id"],
-        organisation_name=r["organisation_name"],
-        sector_code=r["sector_code"],
-        sector_name=r["sector_name"],
-        created_at=r["created_at"],
-        age_days=max(int(r["age_days"]), 0),
-    )
 
 
 def _match(row: asyncpg.Record) -> MatchRecord:
@@ -343,59 +210,6 @@ async def transitions_for(
     return out
 
 
-async def active_reservations(
-    conn: asyncpg.Connection, person_ids: Sequence[int]
-) -> dict[int, list[Reservation]]:
-    """Hours held or booked per person (released reservations no longer count)."""
-    rows = await conn.fetch(
-        """
-        SELECT match_id, person_id, hours, starts_on, ends_on, state
-        FROM capacity_reservation
-        WHERE person_id = ANY($1::bigint[]) AND state <> 'released'
-        ORDER BY person_id, id
-        """,
-        list(person_ids),
-    )
-    out: dict[int, list[Reservation]] = {pid: [] for pid in person_ids}
-    for r in rows:
-        out[r["person_id"]].append(
-            Reservation(
-                match_id=r["match_id"],
-                person_id=r["person_id"],
-                hours=float(r["hours"]),
-                starts_on=r["starts_on"],
-                ends_on=r["ends_on"],
-                state=ReservationState(r["state"]),
-            )
-        )
-    return out
-
-
-async def lock_person_capacity(conn: asyncpg.Connection, person_id: int) -> PersonCapacity:
-    """Lock the person row and return their declared capacity.
-
-    Every approval for this person takes the same lock, so approvals for one person run one
-    after another and each sees the reservations of those before it. FOR NO KEY UPDATE is the
-    row lock that UPDATE itself takes: it serialises approvals like FOR UPDATE but does not
-    block (or deadlock with) transactions that only insert rows referencing the person.
-    """
-    row = await conn.fetchrow(
-        """
-        SELECT id, capacity_hours_per_month, available_from, available_until
-        FROM person WHERE id = $1 FOR NO KEY UPDATE
-        """,
-        person_id,
-    )
-    if row is None:
-        raise NotFound(f"person {person_id} does not exist")
-    return PersonCapacity(
-        person_id=row["id"],
-        hours_per_month=float(row["capacity_hours_per_month"]),
-        available_from=row["available_from"],
-        available_until=row["available_until"],
-    )
-
-
 async def acted_person_ids(conn: asyncpg.Connection, challenge_id: int) -> set[int]:
     """People with a match for this challenge that someone acted on (not proposed)."""
     rows = await conn.fetch(
@@ -521,118 +335,3 @@ async def insert_transition(
         reason_code,
         note,
     )
-
-
-async def set_reservation(
-    conn: asyncpg.Connection,
-    *,
-    match_id: int,
-    person_id: int,
-    hours: float,
-    starts_on: date,
-    ends_on: date,
-    state: ReservationState,
-) -> None:
-    """Hold hours for an approved match (state 'held') or book the hours spent ('booked')."""
-    await conn.execute(
-        """
-        INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (match_id) DO UPDATE
-        SET hours = EXCLUDED.hours, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
-            state = EXCLUDED.state, updated_at = now()
-        """,
-        person_id,
-        match_id,
-        hours,
-        starts_on,
-        ends_on,
-        state,
-    )
-
-
-async def release_hours(conn: asyncpg.Connection, match_id: int) -> None:
-    """Give held hours back (reject, decline, cancel)."""
-    await conn.execute(
-        "UPDATE capacity_reservation SET state = 'released', updated_at = now() "
-        "WHERE match_id = $1 AND state = 'held'",
-        match_id,
-    )
-
-
-async def queue_challenges(
-    conn: asyncpg.Connection,
-    *,
-    sector_code: str | None,
-    kind: str | None,
-    state: MatchState | None,
-    limit: int,
-) -> list[QueueChallenge]:
-    """Open challenges with at least one match in state (any state when None), most urgent first."""
-    rows = await conn.fetch(
-        """
-        SELECT c.id, c.title, c.description, c.kind, c.hours_needed, c.starts_on, c.needed_by,
-               c.organisation_id, o.name AS organisation_name, o.sector_code,
-               s.name AS sector_name, c.created_at,
-               floor(extract(epoch FROM now() - c.created_at) / 86400)::int AS age_days
-        FROM challenge c
-        JOIN organisation o ON o.id = c.organisation_id
-        LEFT JOIN sector s ON s.code = o.sector_code
-        WHERE c.status IN ('open', 'matched')
-          AND ($1::text IS NULL OR o.sector_code = $1)
-          AND ($2::text IS NULL OR c.kind = $2)
-          AND EXISTS (SELECT 1 FROM match m
-                      WHERE m.challenge_id = c.id AND ($3::text IS NULL OR m.state = $3))
-        ORDER BY c.needed_by ASC NULLS LAST, c.created_at ASC, c.id ASC
-        LIMIT $4
-        """,
-        sector_code,
-        kind,
-        state,
-        limit,
-    )
-    return [queue_challenge(r) for r in rows]
-
-
-async def sector_links(conn: asyncpg.Connection) -> dict[tuple[str, str], int]:
-    """Connected matches counted by (challenge organisation's sector, person's sector)."""
-    rows = await conn.fetch(
-        """
-        SELECT co.sector_code AS from_code, po.sector_code AS to_code, count(*) AS n
-        FROM match m
-        JOIN challenge c ON c.id = m.challenge_id
-        JOIN organisation co ON co.id = c.organisation_id
-        JOIN person p ON p.id = m.person_id
-        JOIN organisation po ON po.id = p.organisation_id
-        WHERE m.state = ANY($1::text[])
-          AND co.sector_code IS NOT NULL AND po.sector_code IS NOT NULL
-        GROUP BY co.sector_code, po.sector_code
-        """,
-        list(CONNECTED_STATES),
-    )
-    return {(r["from_code"], r["to_code"]): int(r["n"]) for r in rows}
-
-
-async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChallenge]:
-    """Open challenges without an approved-or-later match, oldest first."""
-    rows = await conn.fetch(
-        """
-        SELECT c.id, c.title, o.name AS organisation_name,
-               floor(extract(epoch FROM now() - c.created_at) / 86400)::int AS age_days
-        FROM challenge c JOIN organisation o ON o.id = c.organisation_id
-        WHERE c.status = 'open'
-          AND NOT EXISTS (SELECT 1 FROM match m
-                          WHERE m.challenge_id = c.id AND m.state = ANY($1::text[]))
-        ORDER BY c.created_at ASC, c.id ASC
-        """,
-        list(CONNECTED_STATES),
-    )
-    return [
-        UnmatchedChallenge(
-            challenge_id=r["id"],
-            title=r["title"],
-            organisation_name=r["organisation_name"],
-            age_days=max(int(r["age_days"]), 0),
-        )
-        for r in rows
-    ]

@@ -13,11 +13,13 @@ from functools import partial
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput, MatcherError
+from matcher.match_lifecycle import parse_reason
 from matcher.records import Principal
 from matcher.states import MatchState
 from matcher.storage import challenge_lifecycle as lifecycle_store
 from matcher.storage import challenges as challenge_store
-from matcher.usecases.matches import MatchView, approve_match, parse_reason, reject_match
+from matcher.usecases.match_actions import approve_match, reject_match
+from matcher.usecases.match_views import MatchView
 
 BULK_MAX = 200
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncpg
 
 from matcher.errors import InvalidInput
+from matcher.match_lifecycle import parse_state
 from matcher.records import Page, Principal
 from matcher.storage import inbox as store
-from matcher.usecases.matches import MatchView, _views, parse_state
+from matcher.usecases.match_views import MatchView, match_views
 
 ROLES = ("asker", "helper")
 
@@ -42,5 +43,5 @@ async def list_inbox(
     )
     # Staff looking at one organisation see it as that organisation would, so the rule applies;
     # without a scope they see everything, as on GET /matches/{id}.
-    views = await _views(conn, principal, records)
+    views = await match_views(conn, principal, records)
     return Page(items=views, total=total, limit=limit, offset=offset)

@@ -9,12 +9,13 @@ import asyncpg
 
 from matcher.errors import Conflict, InvalidInput, NotFound
 from matcher.mailer import tokens
+from matcher.match_lifecycle import TRANSITIONS
 from matcher.states import MatchAction, MatchState
+from matcher.storage import capacity as capacity_store
 from matcher.storage import matches as match_store
 from matcher.storage import outbox as outbox_store
 from matcher.usecases.introduction_mail import enqueue_answer_mail
 from matcher.usecases.mail_common import ANSWER_PURPOSE, LANGUAGES, PREFERENCES_PURPOSE
-from matcher.usecases.matches import TRANSITIONS
 
 # Who the history names when the person answered through the link in their mail.
 PERSON_ROLE = "person"
@@ -90,7 +91,7 @@ async def answer_introduction(
     if match.state not in sources:
         raise Conflict(f"this introduction is already '{match.state}'", code="already_answered")
     if target is MatchState.declined:
-        await match_store.release_hours(conn, match_id)
+        await capacity_store.release_hours(conn, match_id)
     await match_store.set_state(conn, match_id, target)
     await match_store.insert_transition(
         conn,

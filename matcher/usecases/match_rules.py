@@ -15,6 +15,7 @@ import asyncpg
 from matcher.errors import Conflict
 from matcher.records import ChallengeStatus, Principal
 from matcher.states import OPEN_STATES, MatchState, RejectionReason
+from matcher.storage import capacity as capacity_store
 from matcher.storage import match_rules as rules_store
 from matcher.storage import matches as match_store
 
@@ -60,7 +61,7 @@ async def _withdraw(
     for match_id, state in matches:
         if state is MatchState.proposed:
             continue
-        await match_store.release_hours(conn, match_id)
+        await capacity_store.release_hours(conn, match_id)
         await match_store.set_state(conn, match_id, MatchState.cancelled)
         await match_store.insert_transition(
             conn,

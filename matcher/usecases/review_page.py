@@ -8,11 +8,13 @@ from dataclasses import dataclass
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput
+from matcher.match_lifecycle import parse_state
 from matcher.records import ChallengeKind, Principal
 from matcher.states import MatchState
 from matcher.storage import matches as match_store
 from matcher.storage import review_queue as store
-from matcher.usecases.matches import QueueItem, match_views, parse_state, queue_items
+from matcher.usecases.match_views import match_views
+from matcher.usecases.review_queue import QueueItem, queue_items
 
 SORTS = tuple(store.SORTS)
 SEARCH_MAX = 200

@@ -13,7 +13,7 @@ from api.routers.review.common import ERRORS, Session, filters, queue_url, rende
 from api.web_format import STATUS_LABELS, deadline
 from matcher.errors import MatcherError
 from matcher.states import MatchState
-from matcher.usecases import matches, members
+from matcher.usecases import match_views, members
 from matcher.usecases.review_page import review_page
 from matcher.usecases.web_sessions import WebSession
 
@@ -98,7 +98,7 @@ async def _flash(
     raw_id = query.get("voorstel", "")
     if raw_id.isdigit() and len(raw_id) < 19:
         try:
-            match = await matches.get_match(conn, session.principal, int(raw_id))
+            match = await match_views.get_match(conn, session.principal, int(raw_id))
         except MatcherError:
             pass
         else:
