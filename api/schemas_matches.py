@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from api.schemas import Strict, TaskHours
+from matcher.states import MatchAction, MatchState, RejectionReason, ReservationState
 
-MatchState = Literal[
-    "proposed",
-    "approved",
-    "rejected",
-    "introduced",
-    "accepted",
-    "declined",
-    "completed",
-    "cancelled",
-    "withdrawn",
-]
-ReservationState = Literal["held", "booked", "released"]
-ReasonCode = Literal["wrong_expertise", "no_capacity", "conflict", "already_connected", "other"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class RejectIn(Strict):
     """Why a proposal is rejected; the re-ranker learns from it."""
 
-    reason_code: ReasonCode
+    reason_code: RejectionReason
     note: Note | None = None
 
 
@@ -54,14 +51,25 @@ class CompleteIn(Strict):
     outcome_rating: Annotated[int, Field(ge=1, le=5, strict=True)]
 
 
+def _own_or_part_of(part: str) -> Callable[[str], AliasChoices]:
+    """Read a field from the object itself, else from the record it holds under `part`."""
+
+    def alias(name: str) -> AliasChoices:
+        return AliasChoices(name, AliasPath(part, name))
+
+    return alias
+
+
 class TransitionOut(BaseModel):
     """One entry in a match's history."""
 
-    from_state: str | None
-    to_state: str
+    model_config = ConfigDict(from_attributes=True)
+
+    from_state: MatchState | None
+    to_state: MatchState
     actor_key_id: int | None
     actor_role: str
-    reason_code: str | None
+    reason_code: RejectionReason | None
     note: str | None
     created_at: datetime
 
@@ -76,26 +84,38 @@ class ExplanationOut(BaseModel):
 class MatchOut(BaseModel):
     """A match with capacity, explanation and history."""
 
+    # Validates from a match view: what the view works out for the caller (email, capacity,
+    # window, history) first, the stored record's fields otherwise.
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        alias_generator=AliasGenerator(validation_alias=_own_or_part_of("record")),
+    )
+
     id: int
     state: MatchState
-    actions: list[str] = Field(description="Actions that may start from this state")
+    actions: list[MatchAction] = Field(description="Actions that may start from this state")
     challenge_id: int
     challenge_title: str
     challenge_kind: str
     challenge_organisation_id: int
     challenge_organisation_name: str
-    challenge_sector: str | None
+    challenge_sector: str | None = Field(
+        validation_alias=AliasPath("record", "challenge_sector_code")
+    )
     challenge_sector_name: str | None
     person_id: int
     person_name: str
     person_role: str
     organisation_id: int
     organisation_name: str
-    sector: str | None
+    sector: str | None = Field(validation_alias=AliasPath("record", "sector_code"))
     sector_name: str | None
+    # Never from the record: the view's email is None where the caller may not see it.
     email: str | None = Field(
+        validation_alias="email",
         description="Staff and the person's organisation always; the challenge's organisation "
-        "once the introduction is accepted"
+        "once the introduction is accepted",
     )
     rank: int
     score: float
@@ -134,6 +154,13 @@ class ChallengeMatchesOut(BaseModel):
 class QueueItemOut(BaseModel):
     """An open challenge with the matches waiting for review."""
 
+    # Validates from a queue item: its matches, and the challenge's fields.
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        alias_generator=AliasGenerator(validation_alias=_own_or_part_of("challenge")),
+    )
+
     id: int
     title: str
     description: str
@@ -143,7 +170,7 @@ class QueueItemOut(BaseModel):
     needed_by: date | None
     organisation_id: int
     organisation_name: str
-    sector: str | None
+    sector: str | None = Field(validation_alias=AliasPath("challenge", "sector_code"))
     sector_name: str | None
     created_at: datetime
     age_days: int

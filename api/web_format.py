@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from matcher.states import MatchState, RejectionReason
+
 KIND_LABELS = {
     "partner": "Partner gezocht",
     "speaker": "Spreker gezocht",
@@ -15,28 +17,29 @@ KIND_LABELS = {
     "knowledge": "Kennisvraag",
 }
 
-STATUS_LABELS = {
-    "proposed": "Voorgesteld",
-    "approved": "Goedgekeurd",
-    "introduced": "Geïntroduceerd",
-    "accepted": "Geaccepteerd",
-    "rejected": "Afgewezen",
+# The states the queue filters on; STATE_LABELS names every state.
+STATUS_LABELS: dict[str, str] = {
+    MatchState.proposed: "Voorgesteld",
+    MatchState.approved: "Goedgekeurd",
+    MatchState.introduced: "Geïntroduceerd",
+    MatchState.accepted: "Geaccepteerd",
+    MatchState.rejected: "Afgewezen",
 }
 
-STATE_LABELS = {
+STATE_LABELS: dict[str, str] = {
     **STATUS_LABELS,
-    "declined": "Afgeslagen",
-    "completed": "Afgerond",
-    "cancelled": "Geannuleerd",
-    "withdrawn": "Vervallen",
+    MatchState.declined: "Afgeslagen",
+    MatchState.completed: "Afgerond",
+    MatchState.cancelled: "Geannuleerd",
+    MatchState.withdrawn: "Vervallen",
 }
 
-REASON_LABELS = {
-    "wrong_expertise": "Verkeerde expertise",
-    "no_capacity": "Geen capaciteit",
-    "conflict": "Belangenconflict",
-    "already_connected": "Kennen elkaar al",
-    "other": "Andere reden",
+REASON_LABELS: dict[str, str] = {
+    RejectionReason.wrong_expertise: "Verkeerde expertise",
+    RejectionReason.no_capacity: "Geen capaciteit",
+    RejectionReason.conflict: "Belangenconflict",
+    RejectionReason.already_connected: "Kennen elkaar al",
+    RejectionReason.other: "Andere reden",
 }
 
 DOCUMENT_KIND_LABELS = {

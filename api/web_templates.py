@@ -8,7 +8,7 @@ import jinja2
 from fastapi.templating import Jinja2Templates
 
 from api import web_format
-from matcher.usecases.matches import INTRODUCTION_MAX, NOTE_MAX
+from matcher.match_lifecycle import INTRODUCTION_MAX, NOTE_MAX
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -36,6 +36,19 @@ class InvitationState(StrEnum):
     cancelled = "cancelled"
 
 
+class ProjectState(StrEnum):
+    """A joint project: proposed → running → completed, or cancelled."""
+
+    proposed = "proposed"
+    running = "running"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+CLOSED_PROJECT_STATES = (ProjectState.completed, ProjectState.cancelled)
+"""Project states after which nothing about the project changes any more."""
+
+
 ON_STAGE = (InvitationState.invited, InvitationState.accepted, InvitationState.held)
 """Invitation states that count for rotation: booked, confirmed or done."""
 

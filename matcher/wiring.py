@@ -15,7 +15,7 @@ from matcher import db
 from matcher.settings import Settings
 from matcher.usecases.assignment import assignment_options, make_assignment_hook
 from matcher.usecases.embedding import ChallengeHook
-from matcher.usecases.matches import make_proposal_hook
+from matcher.usecases.proposals import make_proposal_hook
 
 if TYPE_CHECKING:
     from matcher.worker import Worker

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import Conn, CurrentPrincipal, IdQuery, PagingDep, StrictQuery
-from api.routers.matches import match_out
 from api.schemas import PageOut
-from api.schemas_matches import MatchOut, MatchState
+from api.schemas_matches import MatchOut
+from matcher.states import MatchState
 from matcher.usecases import inbox
 
 router = APIRouter(tags=["matches"])
@@ -43,7 +43,7 @@ async def list_matches(
         offset=page.offset,
     )
     return PageOut(
-        items=[match_out(m) for m in result.items],
+        items=[MatchOut.model_validate(m) for m in result.items],
         total=result.total,
         limit=result.limit,
         offset=result.offset,

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from api.deps import Conn
 from api.web_templates import templates
 from matcher.errors import Conflict, InvalidInput, NotFound
+from matcher.states import MatchState
 from matcher.usecases import introduction_answers as answers
 
 router = APIRouter(include_in_schema=False)
@@ -82,7 +83,7 @@ async def answer_introduction(request: Request, token: Token, conn: Conn) -> Res
         return _intro_page(request, "Kies accepteren of afslaan", intro, status_code=422)
     message = (
         "Dank je! Je hebt de introductie geaccepteerd; we hebben je contactgegevens gedeeld."
-        if state == "accepted"
+        if state is MatchState.accepted
         else "Je hebt de introductie afgeslagen. Er is niets gedeeld."
     )
     intro = await answers.introduction_for_token(conn, token)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.deps import Conn, CurrentPrincipal, IdPath, StaffPrincipal
 from api.schemas import Id, Strict
 from matcher.records import Principal
+from matcher.records_programme import ProjectState
 from matcher.storage.projects import Project
 from matcher.usecases import projects
 from matcher.usecases.projects import ParticipantInput
@@ -56,7 +57,7 @@ class HoursIn(Strict):
 class StateIn(Strict):
     """A project's new state."""
 
-    state: Literal["proposed", "running", "completed", "cancelled"]
+    state: ProjectState
 
 
 class OutputIn(Strict):
@@ -98,7 +99,7 @@ class ProjectOut(BaseModel):
     id: int
     title: str
     goal: str
-    state: str
+    state: ProjectState
     match_id: int | None
     participants: list[ParticipantOut]
     hours_pledged: float

@@ -150,7 +150,7 @@ def demo() -> None:
     async def go() -> dict[str, object]:
         from matcher.usecases.demo_programme import load_programme_demo
         from matcher.usecases.embedding import embed_pending
-        from matcher.usecases.matches import make_proposal_hook
+        from matcher.usecases.proposals import make_proposal_hook
 
         url = await asyncio.to_thread(db.database_url, settings)
         conn = await db.connect(url)

@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from matcher.states import MatchState, RejectionReason
+
 # A programme manager said yes, and nothing later said the expertise was wrong.
-POSITIVE_STATES = frozenset({"approved", "introduced", "accepted", "completed"})
+POSITIVE_STATES = frozenset(
+    {MatchState.approved, MatchState.introduced, MatchState.accepted, MatchState.completed}
+)
 # Only this rejection reason speaks about expertise; no_capacity, conflict,
 # already_connected and other say nothing about whether the person fits the question.
-EXPERTISE_REJECTION = "wrong_expertise"
+EXPERTISE_REJECTION = RejectionReason.wrong_expertise
 # A completed match rated this low (1-5 scale) did not deliver: a negative example.
 POOR_OUTCOME_MAX_RATING = 2
 # The feature that carries the hand-tuned scorer's score.
@@ -32,13 +36,13 @@ def label_for(state: str, *, reason_code: str | None, outcome_rating: int | None
     Left out: proposed (no decision yet), cancelled (reason unknown) and rejections for
     any reason other than expertise.
     """
-    if state == "completed" and outcome_rating is not None:
+    if state == MatchState.completed and outcome_rating is not None:
         return Label.negative if outcome_rating <= POOR_OUTCOME_MAX_RATING else Label.positive
     if state in POSITIVE_STATES:
         return Label.positive
-    if state == "declined":
+    if state == MatchState.declined:
         return Label.negative
-    if state == "rejected" and reason_code == EXPERTISE_REJECTION:
+    if state == MatchState.rejected and reason_code == EXPERTISE_REJECTION:
         return Label.negative
     return None
 

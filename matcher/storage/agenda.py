@@ -8,7 +8,7 @@ from datetime import datetime
 import asyncpg
 import numpy as np
 
-from matcher.storage.matches import CONNECTED_STATES
+from matcher.states import CONNECTED_STATES
 
 
 @dataclass(frozen=True, slots=True)

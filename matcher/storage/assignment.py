@@ -8,7 +8,7 @@ from datetime import date
 
 import asyncpg
 
-from matcher.storage.matches import CONNECTED_STATES
+from matcher.states import CONNECTED_STATES
 
 
 @dataclass(frozen=True, slots=True)

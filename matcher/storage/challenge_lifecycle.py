@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from matcher.states import MatchState
 from matcher.storage.matches import insert_transition
 
 
@@ -48,8 +49,8 @@ async def withdraw_proposals(
         await insert_transition(
             conn,
             int(row["id"]),
-            from_state="proposed",
-            to_state="withdrawn",
+            from_state=MatchState.proposed,
+            to_state=MatchState.withdrawn,
             actor_key_id=None,
             actor_role=actor_role,
             note=note,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from matcher.storage.matches import _SELECT, MatchRecord, _match
+from matcher.records_matches import MatchRecord
+from matcher.states import MatchState
+from matcher.storage.matches import _SELECT, _match
 
 _FROM = """
     FROM match m
@@ -31,7 +33,7 @@ async def inbox_matches(
     *,
     organisation_id: int | None,
     role: str | None,
-    state: str | None,
+    state: MatchState | None,
     limit: int,
     offset: int,
 ) -> tuple[list[MatchRecord], int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.states import MatchState
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,11 @@ async def eligibility(conn: asyncpg.Connection, match_id: int) -> Eligibility:
 async def lock_open_matches(
     conn: asyncpg.Connection,
     *,
-    states: Sequence[str],
+    states: Sequence[MatchState],
     person_id: int | None = None,
     challenge_id: int | None = None,
     challenge_organisation_ids: Sequence[int] | None = None,
-) -> list[tuple[int, str]]:
+) -> list[tuple[int, MatchState]]:
     """Lock and return (id, state) of matches in these states, by person and/or challenge.
 
     challenge_organisation_ids narrows a person's matches to those organisations' challenges.
@@ -68,7 +69,7 @@ async def lock_open_matches(
         challenge_id,
         list(challenge_organisation_ids) if challenge_organisation_ids is not None else None,
     )
-    return [(int(r["id"]), str(r["state"])) for r in rows]
+    return [(int(r["id"]), MatchState(r["state"])) for r in rows]
 
 
 async def delete_proposals(conn: asyncpg.Connection, match_ids: Sequence[int]) -> None:

@@ -1,83 +1,21 @@
-"""Matches, their transitions and the capacity reservations that hang off them."""
+"""Matches and their transitions: reads (one shape, MatchRecord), proposals, state changes.
+
+Held hours live in storage.capacity; the review queue and network queries in storage.review_queue.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.records_matches import MatchRecord, TransitionRecord
+from matcher.states import MatchState, RejectionReason, ReservationState
 from matcher.storage.people import lock_people
-
-# The states in which a match counts as a made connection (network overview, unmatched list).
-CONNECTED_STATES = ("approved", "introduced", "accepted", "completed")
-
-
-@dataclass(frozen=True, slots=True)
-class MatchRecord:
-    """A stored match with the challenge, person and organisations it joins."""
-
-    id: int
-    challenge_id: int
-    challenge_title: str
-    challenge_description: str
-    challenge_kind: str
-    challenge_status: str
-    hours_needed: float | None
-    starts_on: date | None
-    needed_by: date | None
-    challenge_organisation_id: int
-    challenge_organisation_name: str
-    challenge_sector_code: str | None
-    challenge_sector_name: str | None
-    person_id: int
-    person_name: str
-    person_role: str
-    email: str
-    capacity_hours_per_month: float
-    available_from: date | None
-    available_until: date | None
-    organisation_id: int
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    state: str
-    rank: int
-    score: float
-    score_parts: dict[str, float]
-    features: dict[str, float]
-    explanation: dict[str, Any]
-    model: str
-    introduction_text: str | None
-    hours_spent: float | None
-    outcome_rating: int | None
-    reserved_hours: float | None
-    reservation_state: str | None
-    was_approved: bool
-    was_introduced: bool
-    was_accepted: bool
-    created_at: datetime
-    updated_at: datetime
-    stale: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TransitionRecord:
-    """One recorded state change of a match."""
-
-    id: int
-    match_id: int
-    from_state: str | None
-    to_state: str
-    actor_key_id: int | None
-    actor_role: str
-    reason_code: str | None
-    note: str | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,57 +28,6 @@ class ProposalInput:
     score_parts: dict[str, float]
     features: dict[str, float]
     explanation: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class PersonCapacity:
-    """What a person declared they can give."""
-
-    person_id: int
-    hours_per_month: float
-    available_from: date | None
-    available_until: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Reservation:
-    """Hours held or booked for one match."""
-
-    match_id: int
-    person_id: int
-    hours: float
-    starts_on: date
-    ends_on: date
-    state: str
-
-
-@dataclass(frozen=True, slots=True)
-class QueueChallenge:
-    """An open challenge as the review queue lists it."""
-
-    id: int
-    title: str
-    description: str
-    kind: str
-    hours_needed: float | None
-    starts_on: date | None
-    needed_by: date | None
-    organisation_id: int
-    organisation_name: str
-    sector_code: str | None
-    sector_name: str | None
-    created_at: datetime
-    age_days: int
-
-
-@dataclass(frozen=True, slots=True)
-class UnmatchedChallengeRow:
-    """An open challenge that no approved-or-later match serves yet."""
-
-    challenge_id: int
-    title: str
-    organisation_name: str
-    age_days: int
 
 
 _SELECT = """
@@ -185,23 +72,11 @@ def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-def queue_challenge(r: asyncpg.Record) -> QueueChallenge:
-    """A queue row (challenge with organisation, sector and age) as a record."""
-    return QueueChallenge(
-        id=r["id"],
-        title=r["title"],
-        description=r["description"],
-        kind=r["kind"],
-        hours_needed=_float(r["hours_needed"]),
-        starts_on=r["starts_on"],
-        needed_by=r["needed_by"],
-        organisation_id=r["organisation_id"],
-        organisation_name=r["organisation_name"],
-        sector_code=r["sector_code"],
-        sector_name=r["sector_name"],
-        created_at=r["created_at"],
-        age_days=max(int(r["age_days"]), 0),
-    )
+E = TypeVar("E")
+
+
+def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
+    return vocabulary(value) if value is not None else None
 
 
 def _match(row: asyncpg.Record) -> MatchRecord:
@@ -230,7 +105,7 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         organisation_name=row["organisation_name"],
         sector_code=row["sector_code"],
         sector_name=row["sector_name"],
-        state=row["state"],
+        state=MatchState(row["state"]),
         rank=row["rank"],
         score=float(row["score"]),
         score_parts=_json(row["score_parts"]),
@@ -241,7 +116,7 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         hours_spent=_float(row["hours_spent"]),
         outcome_rating=row["outcome_rating"],
         reserved_hours=_float(row["reserved_hours"]),
-        reservation_state=row["reservation_state"],
+        reservation_state=_optional(ReservationState, row["reservation_state"]),
         was_approved=row["was_approved"],
         was_introduced=row["was_introduced"],
         was_accepted=row["was_accepted"],
@@ -255,11 +130,11 @@ def _transition(row: asyncpg.Record) -> TransitionRecord:
     return TransitionRecord(
         id=row["id"],
         match_id=row["match_id"],
-        from_state=row["from_state"],
-        to_state=row["to_state"],
+        from_state=_optional(MatchState, row["from_state"]),
+        to_state=MatchState(row["to_state"]),
         actor_key_id=row["actor_key_id"],
         actor_role=row["actor_role"],
-        reason_code=row["reason_code"],
+        reason_code=_optional(RejectionReason, row["reason_code"]),
         note=row["note"],
         created_at=row["created_at"],
     )
@@ -276,19 +151,19 @@ async def get_match(conn: asyncpg.Connection, match_id: int) -> MatchRecord:
     return _match(row)
 
 
-async def lock_match(conn: asyncpg.Connection, match_id: int) -> str:
+async def lock_match(conn: asyncpg.Connection, match_id: int) -> MatchState:
     """Lock a match row for this transaction and return its current state (or NotFound)."""
     state = await conn.fetchval("SELECT state FROM match WHERE id = $1 FOR UPDATE", match_id)
     if state is None:
         raise NotFound(f"match {match_id} does not exist")
-    return str(state)
+    return MatchState(state)
 
 
 async def matches_for_challenges(
     conn: asyncpg.Connection,
     challenge_ids: Sequence[int],
     *,
-    state: str | None = None,
+    state: MatchState | None = None,
     ever_approved: bool = False,
 ) -> list[MatchRecord]:
     """Matches of these challenges, by challenge then rank.
@@ -333,59 +208,6 @@ async def transitions_for(
     for row in rows:
         out[row["match_id"]].append(_transition(row))
     return out
-
-
-async def active_reservations(
-    conn: asyncpg.Connection, person_ids: Sequence[int]
-) -> dict[int, list[Reservation]]:
-    """Hours held or booked per person (released reservations no longer count)."""
-    rows = await conn.fetch(
-        """
-        SELECT match_id, person_id, hours, starts_on, ends_on, state
-        FROM capacity_reservation
-        WHERE person_id = ANY($1::bigint[]) AND state <> 'released'
-        ORDER BY person_id, id
-        """,
-        list(person_ids),
-    )
-    out: dict[int, list[Reservation]] = {pid: [] for pid in person_ids}
-    for r in rows:
-        out[r["person_id"]].append(
-            Reservation(
-                match_id=r["match_id"],
-                person_id=r["person_id"],
-                hours=float(r["hours"]),
-                starts_on=r["starts_on"],
-                ends_on=r["ends_on"],
-                state=r["state"],
-            )
-        )
-    return out
-
-
-async def lock_person_capacity(conn: asyncpg.Connection, person_id: int) -> PersonCapacity:
-    """Lock the person row and return their declared capacity.
-
-    Every approval for this person takes the same lock, so approvals for one person run one
-    after another and each sees the reservations of those before it. FOR NO KEY UPDATE is the
-    row lock that UPDATE itself takes: it serialises approvals like FOR UPDATE but does not
-    block (or deadlock with) transactions that only insert rows referencing the person.
-    """
-    row = await conn.fetchrow(
-        """
-        SELECT id, capacity_hours_per_month, available_from, available_until
-        FROM person WHERE id = $1 FOR NO KEY UPDATE
-        """,
-        person_id,
-    )
-    if row is None:
-        raise NotFound(f"person {person_id} does not exist")
-    return PersonCapacity(
-        person_id=row["id"],
-        hours_per_month=float(row["capacity_hours_per_month"]),
-        available_from=row["available_from"],
-        available_until=row["available_until"],
-    )
 
 
 async def acted_person_ids(conn: asyncpg.Connection, challenge_id: int) -> set[int]:
@@ -465,14 +287,16 @@ async def replace_proposals(
                 conn,
                 int(row["id"]),
                 from_state=None,
-                to_state="proposed",
+                to_state=MatchState.proposed,
                 actor_key_id=None,
                 actor_role=actor_role,
             )
     return stored
 
 
-async def set_state(conn: asyncpg.Connection, match_id: int, state: str, **fields: Any) -> None:
+async def set_state(
+    conn: asyncpg.Connection, match_id: int, state: MatchState, **fields: Any
+) -> None:
     """Change a match's state and, optionally, introduction_text, hours_spent, outcome_rating."""
     allowed = ("introduction_text", "hours_spent", "outcome_rating")
     cols = [c for c in allowed if c in fields]
@@ -489,11 +313,11 @@ async def insert_transition(
     conn: asyncpg.Connection,
     match_id: int,
     *,
-    from_state: str | None,
-    to_state: str,
+    from_state: MatchState | None,
+    to_state: MatchState,
     actor_key_id: int | None,
     actor_role: str,
-    reason_code: str | None = None,
+    reason_code: RejectionReason | None = None,
     note: str | None = None,
 ) -> None:
     """Record one state change."""
@@ -511,118 +335,3 @@ async def insert_transition(
         reason_code,
         note,
     )
-
-
-async def set_reservation(
-    conn: asyncpg.Connection,
-    *,
-    match_id: int,
-    person_id: int,
-    hours: float,
-    starts_on: date,
-    ends_on: date,
-    state: str,
-) -> None:
-    """Hold hours for an approved match (state 'held') or book the hours spent ('booked')."""
-    await conn.execute(
-        """
-        INSERT INTO capacity_reservation (person_id, match_id, hours, starts_on, ends_on, state)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (match_id) DO UPDATE
-        SET hours = EXCLUDED.hours, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
-            state = EXCLUDED.state, updated_at = now()
-        """,
-        person_id,
-        match_id,
-        hours,
-        starts_on,
-        ends_on,
-        state,
-    )
-
-
-async def release_hours(conn: asyncpg.Connection, match_id: int) -> None:
-    """Give held hours back (reject, decline, cancel)."""
-    await conn.execute(
-        "UPDATE capacity_reservation SET state = 'released', updated_at = now() "
-        "WHERE match_id = $1 AND state = 'held'",
-        match_id,
-    )
-
-
-async def queue_challenges(
-    conn: asyncpg.Connection,
-    *,
-    sector_code: str | None,
-    kind: str | None,
-    state: str | None,
-    limit: int,
-) -> list[QueueChallenge]:
-    """Open challenges with at least one match in state (any state when None), most urgent first."""
-    rows = await conn.fetch(
-        """
-        SELECT c.id, c.title, c.description, c.kind, c.hours_needed, c.starts_on, c.needed_by,
-               c.organisation_id, o.name AS organisation_name, o.sector_code,
-               s.name AS sector_name, c.created_at,
-               floor(extract(epoch FROM now() - c.created_at) / 86400)::int AS age_days
-        FROM challenge c
-        JOIN organisation o ON o.id = c.organisation_id
-        LEFT JOIN sector s ON s.code = o.sector_code
-        WHERE c.status IN ('open', 'matched')
-          AND ($1::text IS NULL OR o.sector_code = $1)
-          AND ($2::text IS NULL OR c.kind = $2)
-          AND EXISTS (SELECT 1 FROM match m
-                      WHERE m.challenge_id = c.id AND ($3::text IS NULL OR m.state = $3))
-        ORDER BY c.needed_by ASC NULLS LAST, c.created_at ASC, c.id ASC
-        LIMIT $4
-        """,
-        sector_code,
-        kind,
-        state,
-        limit,
-    )
-    return [queue_challenge(r) for r in rows]
-
-
-async def sector_links(conn: asyncpg.Connection) -> dict[tuple[str, str], int]:
-    """Connected matches counted by (challenge organisation's sector, person's sector)."""
-    rows = await conn.fetch(
-        """
-        SELECT co.sector_code AS from_code, po.sector_code AS to_code, count(*) AS n
-        FROM match m
-        JOIN challenge c ON c.id = m.challenge_id
-        JOIN organisation co ON co.id = c.organisation_id
-        JOIN person p ON p.id = m.person_id
-        JOIN organisation po ON po.id = p.organisation_id
-        WHERE m.state = ANY($1::text[])
-          AND co.sector_code IS NOT NULL AND po.sector_code IS NOT NULL
-        GROUP BY co.sector_code, po.sector_code
-        """,
-        list(CONNECTED_STATES),
-    )
-    return {(r["from_code"], r["to_code"]): int(r["n"]) for r in rows}
-
-
-async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChallengeRow]:
-    """Open challenges without an approved-or-later match, oldest first."""
-    rows = await conn.fetch(
-        """
-        SELECT c.id, c.title, o.name AS organisation_name,
-               floor(extract(epoch FROM now() - c.created_at) / 86400)::int AS age_days
-        FROM challenge c JOIN organisation o ON o.id = c.organisation_id
-        WHERE c.status = 'open'
-          AND NOT EXISTS (SELECT 1 FROM match m
-                          WHERE m.challenge_id = c.id AND m.state = ANY($1::text[]))
-        ORDER BY c.created_at ASC, c.id ASC
-        """,
-        list(CONNECTED_STATES),
-    )
-    return [
-        UnmatchedChallengeRow(
-            challenge_id=r["id"],
-            title=r["title"],
-            organisation_name=r["organisation_name"],
-            age_days=max(int(r["age_days"]), 0),
-        )
-        for r in rows
-    ]

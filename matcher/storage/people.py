@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import asyncpg
@@ -368,15 +367,3 @@ async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
     status = await conn.execute("DELETE FROM person WHERE id = $1", person_id)
     if status.endswith(" 0"):
         raise NotFound(f"person {person_id} does not exist")
-
-
-async def reserved_hours(
-    conn: asyncpg.Connection, person_id: int
-) -> list[tuple[float, date, date]]:
-    """Hours held or booked for a person, with their windows."""
-    rows = await conn.fetch(
-        "SELECT hours, starts_on, ends_on FROM capacity_reservation "
-        "WHERE person_id = $1 AND state <> 'released'",
-        person_id,
-    )
-    return [(float(r["hours"]), r["starts_on"], r["ends_on"]) for r in rows]

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.records_programme import ProjectState
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class Project:
     id: int
     title: str
     goal: str
-    state: str
+    state: ProjectState
     match_id: int | None
     external_ref: str | None
     participants: list[Participant]
@@ -59,7 +60,7 @@ async def insert_project(
     *,
     title: str,
     goal: str,
-    state: str,
+    state: ProjectState,
     match_id: int | None,
     external_ref: str | None,
 ) -> int:
@@ -123,19 +124,19 @@ async def touch(conn: asyncpg.Connection, project_id: int) -> None:
     await conn.execute("UPDATE project SET updated_at = now() WHERE id = $1", project_id)
 
 
-async def set_state(conn: asyncpg.Connection, project_id: int, state: str) -> None:
+async def set_state(conn: asyncpg.Connection, project_id: int, state: ProjectState) -> None:
     """Move a project to a state."""
     await conn.execute(
         "UPDATE project SET state = $2, updated_at = now() WHERE id = $1", project_id, state
     )
 
 
-async def lock_project(conn: asyncpg.Connection, project_id: int) -> str:
+async def lock_project(conn: asyncpg.Connection, project_id: int) -> ProjectState:
     """Lock a project's row; its state, or NotFound."""
     value = await conn.fetchval("SELECT state FROM project WHERE id = $1 FOR UPDATE", project_id)
     if value is None:
         raise NotFound(f"project {project_id} does not exist")
-    return str(value)
+    return ProjectState(value)
 
 
 async def insert_output(
@@ -216,7 +217,11 @@ async def list_projects(
         values["document_ids"] = tuple(values["document_ids"])
         outputs[values.pop("project_id")].append(Output(**values))
     return [
-        Project(**dict(r), participants=participants[r["id"]], outputs=outputs[r["id"]])
+        Project(
+            **{**dict(r), "state": ProjectState(r["state"])},
+            participants=participants[r["id"]],
+            outputs=outputs[r["id"]],
+        )
         for r in rows
     ]
 

@@ -11,9 +11,17 @@ from typing import Any
 import asyncpg
 
 from matcher.learning.decisions import SCORER_FEATURE, Decision
+from matcher.states import MatchState
 
 # Every state that can carry a label; matches still proposed or cancelled teach nothing.
-_DECIDED_STATES = ["approved", "introduced", "accepted", "completed", "rejected", "declined"]
+_DECIDED_STATES = [
+    MatchState.approved,
+    MatchState.introduced,
+    MatchState.accepted,
+    MatchState.completed,
+    MatchState.rejected,
+    MatchState.declined,
+]
 _LOCK_KEY = "matcher.reranker_model"
 
 

@@ -1,12 +1,14 @@
-"""The review queue one page at a time: search, sort, and the total for paging."""
+"""The review queue (one page at a time: search, sort, the total for paging) and the network view."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
-from matcher.storage.matches import QueueChallenge, queue_challenge
+from matcher.records_matches import QueueChallenge, UnmatchedChallenge
+from matcher.states import CONNECTED_STATES, MatchState
 
 # Sort keys the page offers, mapped to fixed SQL (never built from input).
 SORTS = {
@@ -24,6 +26,29 @@ class QueuePage:
     total: int
 
 
+def _queue_challenge(r: asyncpg.Record) -> QueueChallenge:
+    """A queue row (challenge with organisation, sector and age) as a record."""
+    return QueueChallenge(
+        id=r["id"],
+        title=r["title"],
+        description=r["description"],
+        kind=r["kind"],
+        hours_needed=_float(r["hours_needed"]),
+        starts_on=r["starts_on"],
+        needed_by=r["needed_by"],
+        organisation_id=r["organisation_id"],
+        organisation_name=r["organisation_name"],
+        sector_code=r["sector_code"],
+        sector_name=r["sector_name"],
+        created_at=r["created_at"],
+        age_days=max(int(r["age_days"]), 0),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
 def like_pattern(text: str) -> str:
     """A case-insensitive substring pattern with LIKE's wildcards escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -35,7 +60,7 @@ async def queue_page(
     *,
     sector_code: str | None,
     kind: str | None,
-    state: str | None,
+    state: MatchState | None,
     search: str | None,
     sort: str,
     limit: int,
@@ -81,6 +106,72 @@ async def queue_page(
     )
     total = int(rows[0]["total"]) if rows else 0
     return QueuePage(
-        challenges=[queue_challenge(r) for r in rows],
+        challenges=[_queue_challenge(r) for r in rows],
         total=total,
     )
+
+
+async def queue_challenges(
+    conn: asyncpg.Connection,
+    *,
+    sector_code: str | None,
+    kind: str | None,
+    state: MatchState | None,
+    limit: int,
+) -> list[QueueChallenge]:
+    """Open challenges with at least one match in state (any state when None), most urgent first."""
+    page = await queue_page(
+        conn,
+        sector_code=sector_code,
+        kind=kind,
+        state=state,
+        search=None,
+        sort="urgency",
+        limit=limit,
+        offset=0,
+    )
+    return page.challenges
+
+
+async def sector_links(conn: asyncpg.Connection) -> dict[tuple[str, str], int]:
+    """Connected matches counted by (challenge organisation's sector, person's sector)."""
+    rows = await conn.fetch(
+        """
+        SELECT co.sector_code AS from_code, po.sector_code AS to_code, count(*) AS n
+        FROM match m
+        JOIN challenge c ON c.id = m.challenge_id
+        JOIN organisation co ON co.id = c.organisation_id
+        JOIN person p ON p.id = m.person_id
+        JOIN organisation po ON po.id = p.organisation_id
+        WHERE m.state = ANY($1::text[])
+          AND co.sector_code IS NOT NULL AND po.sector_code IS NOT NULL
+        GROUP BY co.sector_code, po.sector_code
+        """,
+        list(CONNECTED_STATES),
+    )
+    return {(r["from_code"], r["to_code"]): int(r["n"]) for r in rows}
+
+
+async def unmatched_challenges(conn: asyncpg.Connection) -> list[UnmatchedChallenge]:
+    """Open challenges without an approved-or-later match, oldest first."""
+    rows = await conn.fetch(
+        """
+        SELECT c.id, c.title, o.name AS organisation_name,
+               floor(extract(epoch FROM now() - c.created_at) / 86400)::int AS age_days
+        FROM challenge c JOIN organisation o ON o.id = c.organisation_id
+        WHERE c.status = 'open'
+          AND NOT EXISTS (SELECT 1 FROM match m
+                          WHERE m.challenge_id = c.id AND m.state = ANY($1::text[]))
+        ORDER BY c.created_at ASC, c.id ASC
+        """,
+        list(CONNECTED_STATES),
+    )
+    return [
+        UnmatchedChallenge(
+            challenge_id=r["id"],
+            title=r["title"],
+            organisation_name=r["organisation_name"],
+            age_days=max(int(r["age_days"]), 0),
+        )
+        for r in rows
+    ]

@@ -32,14 +32,12 @@ from matcher.storage import matches as match_store
 from matcher.storage.matches import ProposalInput
 from matcher.usecases.embedding import ChallengeHook
 from matcher.usecases.jobs import JobRun
-from matcher.usecases.matches import challenge_due_for_proposals
+from matcher.usecases.proposals import MATCHER_ROLE, challenge_due_for_proposals, proposal_inputs
 from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge, suggest_for_query
 
 log = get_logger(__name__)
 
 _NO_EXPOSURE = ScoringConfig(exposure_penalty=0.0)
-# Who the history names for proposals the matcher made on its own (as in usecases.matches).
-MATCHER_ROLE = "matcher"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,20 +153,8 @@ def _pairs(challenge_id: int, suggestions: Sequence[Suggestion]) -> list[Pair]:
 def _proposal_inputs(
     chosen: Sequence[Pair], by_key: dict[tuple[int, int], Suggestion]
 ) -> list[ProposalInput]:
-    out = []
-    for position, pair in enumerate(sorted(chosen, key=lambda p: (-p.score, p.person_id)), 1):
-        s = by_key[(pair.challenge_id, pair.person_id)]
-        out.append(
-            ProposalInput(
-                person_id=s.person_id,
-                rank=position,
-                score=s.score,
-                score_parts=s.score_parts,
-                features=s.features,
-                explanation={"lines": s.explanation_lines, "evidence": s.evidence},
-            )
-        )
-    return out
+    ranked = sorted(chosen, key=lambda p: (-p.score, p.person_id))
+    return proposal_inputs([by_key[(pair.challenge_id, pair.person_id)] for pair in ranked])
 
 
 async def _store(

@@ -13,10 +13,13 @@ from functools import partial
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput, MatcherError
+from matcher.match_lifecycle import parse_reason
 from matcher.records import Principal
+from matcher.states import MatchState
 from matcher.storage import challenge_lifecycle as lifecycle_store
 from matcher.storage import challenges as challenge_store
-from matcher.usecases.matches import REASON_CODES, MatchView, approve_match, reject_match
+from matcher.usecases.match_actions import approve_match, reject_match
+from matcher.usecases.match_views import MatchView
 
 BULK_MAX = 200
 
@@ -27,7 +30,7 @@ class BulkOutcome:
 
     match_id: int
     ok: bool
-    state: str | None
+    state: MatchState | None
     code: str | None = None
     detail: str | None = None
 
@@ -45,7 +48,7 @@ async def _one(
             view = await action()
     except MatcherError as exc:
         return BulkOutcome(match_id, False, None, exc.code, exc.message)
-    return BulkOutcome(match_id, True, view.state)
+    return BulkOutcome(match_id, True, view.record.state)
 
 
 async def approve_many(
@@ -72,10 +75,7 @@ async def reject_remaining(
 ) -> list[BulkOutcome]:
     """Reject every untouched proposal of a challenge with one reason."""
     _require_staff(principal)
-    if reason_code not in REASON_CODES:
-        raise InvalidInput(
-            f"reason_code must be one of {', '.join(REASON_CODES)}", field="reason_code"
-        )
+    reason = parse_reason(reason_code)
     await challenge_store.get_challenge(conn, challenge_id)
     out = []
     for mid in await lifecycle_store.proposed_match_ids(conn, challenge_id):
@@ -83,7 +83,7 @@ async def reject_remaining(
             await _one(
                 conn,
                 mid,
-                partial(reject_match, conn, principal, mid, reason_code=reason_code, note=note),
+                partial(reject_match, conn, principal, mid, reason_code=reason, note=note),
             )
         )
     return out

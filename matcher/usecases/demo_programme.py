@@ -19,7 +19,7 @@ from embeddings.base import Embedder
 from matcher.errors import NotFound
 from matcher.matching.programme import months_before, third_thursday
 from matcher.records import Principal, Role
-from matcher.records_programme import EventKind, EventState
+from matcher.records_programme import EventKind, EventState, ProjectState
 from matcher.storage import challenges as challenge_store
 from matcher.storage import events as event_store
 from matcher.storage import networks as network_store
@@ -292,5 +292,5 @@ async def _project(
         summary=output["summary"],
         url=output.get("url"),
     )
-    await projects.set_project_state(conn, DEMO_MANAGER, project.id, "completed")
+    await projects.set_project_state(conn, DEMO_MANAGER, project.id, ProjectState.completed)
     report.project_created = True

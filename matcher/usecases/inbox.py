@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncpg
 
 from matcher.errors import InvalidInput
+from matcher.match_lifecycle import parse_state
 from matcher.records import Page, Principal
 from matcher.storage import inbox as store
-from matcher.usecases.matches import MATCH_STATES, MatchView, _views
+from matcher.usecases.match_views import MatchView, match_views
 
 ROLES = ("asker", "helper")
 
@@ -26,8 +27,7 @@ async def list_inbox(
     helper (its people, once introduced). Staff see every match, or one organisation's."""
     if role is not None and role not in ROLES:
         raise InvalidInput("role must be asker or helper", field="role")
-    if state is not None and state not in MATCH_STATES:
-        raise InvalidInput(f"unknown match state {state!r}", field="state")
+    wanted = parse_state(state, field="state") if state is not None else None
     if principal.is_staff:
         if role is not None and organisation_id is None:
             raise InvalidInput("staff filter by role together with organisation_id", field="role")
@@ -39,9 +39,9 @@ async def list_inbox(
             )
         scope = principal.organisation_id
     records, total = await store.inbox_matches(
-        conn, organisation_id=scope, role=role, state=state, limit=limit, offset=offset
+        conn, organisation_id=scope, role=role, state=wanted, limit=limit, offset=offset
     )
     # Staff looking at one organisation see it as that organisation would, so the rule applies;
     # without a scope they see everything, as on GET /matches/{id}.
-    views = await _views(conn, principal, records)
+    views = await match_views(conn, principal, records)
     return Page(items=views, total=total, limit=limit, offset=offset)

@@ -9,11 +9,13 @@ import asyncpg
 
 from matcher.errors import Conflict, InvalidInput, NotFound
 from matcher.mailer import tokens
+from matcher.match_lifecycle import TRANSITIONS
+from matcher.states import MatchAction, MatchState
+from matcher.storage import capacity as capacity_store
 from matcher.storage import matches as match_store
 from matcher.storage import outbox as outbox_store
 from matcher.usecases.introduction_mail import enqueue_answer_mail
 from matcher.usecases.mail_common import ANSWER_PURPOSE, LANGUAGES, PREFERENCES_PURPOSE
-from matcher.usecases.matches import TRANSITIONS
 
 # Who the history names when the person answered through the link in their mail.
 PERSON_ROLE = "person"
@@ -78,18 +80,18 @@ async def answer_introduction(
     *,
     note: str | None = None,
     now: datetime | None = None,
-) -> str:
+) -> MatchState:
     """Accept or decline through the link (single use: only an open introduction moves)."""
-    if action not in ("accept", "decline"):
+    if action not in (MatchAction.accept, MatchAction.decline):
         raise InvalidInput("action must be accept or decline", field="action")
     match_id = await _match_id(conn, token, now)
     await match_store.lock_match(conn, match_id)
     match = await match_store.get_match(conn, match_id)
-    sources, target = TRANSITIONS[action]
+    sources, target = TRANSITIONS[MatchAction(action)]
     if match.state not in sources:
         raise Conflict(f"this introduction is already '{match.state}'", code="already_answered")
-    if target == "declined":
-        await match_store.release_hours(conn, match_id)
+    if target is MatchState.declined:
+        await capacity_store.release_hours(conn, match_id)
     await match_store.set_state(conn, match_id, target)
     await match_store.insert_transition(
         conn,

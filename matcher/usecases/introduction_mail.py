@@ -9,6 +9,7 @@ import asyncpg
 from matcher.logging import get_logger
 from matcher.mailer.render import render
 from matcher.settings import Settings
+from matcher.states import MatchState
 from matcher.storage import mail_data
 from matcher.storage import matches as match_store
 from matcher.storage import outbox as outbox_store
@@ -136,14 +137,18 @@ async def enqueue_introduction_mails(
 
 async def _introduction_round(conn: asyncpg.Connection, match_id: int) -> int:
     history = await match_store.transitions_for(conn, [match_id])
-    return max(1, sum(1 for t in history[match_id] if t.to_state == "introduced"))
+    return max(1, sum(1 for t in history[match_id] if t.to_state is MatchState.introduced))
 
 
 async def enqueue_answer_mail(
-    conn: asyncpg.Connection, match_id: int, state: str, *, settings: Settings | None = None
+    conn: asyncpg.Connection,
+    match_id: int,
+    state: MatchState,
+    *,
+    settings: Settings | None = None,
 ) -> int:
     """In the caller's transaction: tell the challenge's contact the person accepted or declined."""
-    if state not in ("accepted", "declined"):
+    if state not in (MatchState.accepted, MatchState.declined):
         return 0
     match = await match_store.get_match(conn, match_id)
     contacts = await mail_data.match_contacts(conn, match_id)
@@ -160,11 +165,11 @@ async def enqueue_answer_mail(
         lang=lang,
         template="introduction_answered",
         context={
-            "accepted": state == "accepted",
+            "accepted": state is MatchState.accepted,
             "challenge_title": match.challenge_title,
             "person_name": match.person_name,
             # Accepting is what reveals the address to the asker; a decline reveals nothing.
-            "person_email": match.email if state == "accepted" else "",
+            "person_email": match.email if state is MatchState.accepted else "",
             "organisation_name": match.organisation_name,
             "preferences_url": links.preferences_url(contacts.asker_email),
         },
@@ -197,7 +202,7 @@ async def _enqueue_reminder(
 ) -> int:
     await match_store.lock_match(conn, intro.match_id)
     match = await match_store.get_match(conn, intro.match_id)
-    if match.state != "introduced":
+    if match.state is not MatchState.introduced:
         return 0
     contacts = await mail_data.match_contacts(conn, intro.match_id)
     to = contacts.person_email or contacts.helper_organisation_email

@@ -9,21 +9,22 @@ import asyncpg
 
 from matcher.mailer.render import render
 from matcher.settings import Settings, get_settings
+from matcher.states import RejectionReason
 from matcher.storage import digest_data, mail_data
-from matcher.storage import matches as match_store
 from matcher.storage import outbox as outbox_store
+from matcher.storage import review_queue as queue_store
 from matcher.storage.outbox import NewMessage
 from matcher.usecases.digest_common import LOCAL, DigestRun, IsoWeek, parse_week, write_messages
 from matcher.usecases.introduction_mail import MANAGER_AFTER_WORKING_DAYS
 from matcher.usecases.mail_common import language_for, mail_links, working_days_between
 
 KIND = "manager_digest"
-REASON_LABELS = {
-    "wrong_expertise": "verkeerde expertise",
-    "no_capacity": "geen capaciteit",
-    "conflict": "belangenconflict",
-    "already_connected": "al met elkaar in contact",
-    "other": "anders",
+REASON_LABELS: dict[str, str] = {
+    RejectionReason.wrong_expertise: "verkeerde expertise",
+    RejectionReason.no_capacity: "geen capaciteit",
+    RejectionReason.conflict: "belangenconflict",
+    RejectionReason.already_connected: "al met elkaar in contact",
+    RejectionReason.other: "anders",
 }
 
 
@@ -56,7 +57,7 @@ async def manager_context(
     links = await digest_data.cross_sector_links(conn, since=week.starts_at, until=week.ends_at)
     return {
         "week": week.label,
-        "unmatched": await match_store.unmatched_challenges(conn),
+        "unmatched": await queue_store.unmatched_challenges(conn),
         "person_ids": [i.person_id for i, _ in overdue] + [link.person_id for link in links],
         "overdue": [
             {

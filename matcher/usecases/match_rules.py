@@ -14,10 +14,10 @@ import asyncpg
 
 from matcher.errors import Conflict
 from matcher.records import ChallengeStatus, Principal
+from matcher.states import OPEN_STATES, MatchState, RejectionReason
+from matcher.storage import capacity as capacity_store
 from matcher.storage import match_rules as rules_store
 from matcher.storage import matches as match_store
-
-OPEN_STATES = ("proposed", "approved", "introduced")
 
 
 async def lock_person_first(conn: asyncpg.Connection, match_id: int) -> None:
@@ -48,24 +48,26 @@ async def ensure_may_proceed(conn: asyncpg.Connection, match_id: int) -> None:
 async def _withdraw(
     conn: asyncpg.Connection,
     principal: Principal,
-    matches: Sequence[tuple[int, str]],
+    matches: Sequence[tuple[int, MatchState]],
     *,
-    reason_code: str,
+    reason_code: RejectionReason,
     note: str,
 ) -> int:
     # Proposals nobody acted on go, as a new round of proposals would drop them (the person
     # may be proposed again later); matches someone acted on are cancelled, with history.
-    await rules_store.delete_proposals(conn, [m for m, state in matches if state == "proposed"])
+    await rules_store.delete_proposals(
+        conn, [m for m, state in matches if state is MatchState.proposed]
+    )
     for match_id, state in matches:
-        if state == "proposed":
+        if state is MatchState.proposed:
             continue
-        await match_store.release_hours(conn, match_id)
-        await match_store.set_state(conn, match_id, "cancelled")
+        await capacity_store.release_hours(conn, match_id)
+        await match_store.set_state(conn, match_id, MatchState.cancelled)
         await match_store.insert_transition(
             conn,
             match_id,
             from_state=state,
-            to_state="cancelled",
+            to_state=MatchState.cancelled,
             actor_key_id=principal.key_id,
             actor_role=principal.role.value,
             reason_code=reason_code,
@@ -78,7 +80,7 @@ async def consent_withdrawn(conn: asyncpg.Connection, principal: Principal, pers
     """Withdraw the person's open matches; returns how many."""
     found = await rules_store.lock_open_matches(conn, states=OPEN_STATES, person_id=person_id)
     return await _withdraw(
-        conn, principal, found, reason_code="other", note="Toestemming ingetrokken"
+        conn, principal, found, reason_code=RejectionReason.other, note="Toestemming ingetrokken"
     )
 
 
@@ -95,7 +97,7 @@ async def conflicts_declared(
         challenge_organisation_ids=organisation_ids,
     )
     return await _withdraw(
-        conn, principal, found, reason_code="conflict", note="Belangenconflict gemeld"
+        conn, principal, found, reason_code=RejectionReason.conflict, note="Belangenconflict gemeld"
     )
 
 
@@ -104,7 +106,7 @@ async def challenge_closed(
 ) -> int:
     """A withdrawn challenge withdraws all its open matches; a closed one (served) only its
     unacted proposals. Returns how many."""
-    states = OPEN_STATES if status is ChallengeStatus.withdrawn else ("proposed",)
+    states = OPEN_STATES if status is ChallengeStatus.withdrawn else (MatchState.proposed,)
     found = await rules_store.lock_open_matches(conn, states=states, challenge_id=challenge_id)
     note = "Vraag ingetrokken" if status is ChallengeStatus.withdrawn else "Vraag gesloten"
-    return await _withdraw(conn, principal, found, reason_code="other", note=note)
+    return await _withdraw(conn, principal, found, reason_code=RejectionReason.other, note=note)

@@ -7,13 +7,13 @@ from typing import Any
 
 import asyncpg
 
+from matcher.match_lifecycle import match_visible
 from matcher.records import Principal
 from matcher.storage import events as event_store
 from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
 from matcher.storage import projects as project_store
-from matcher.usecases.matches import match_visible
 from matcher.usecases.members import get_person
 
 

@@ -8,6 +8,8 @@ import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matcher.records import Principal
+from matcher.records_programme import CLOSED_PROJECT_STATES, ProjectState
+from matcher.states import MatchState
 from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
@@ -16,7 +18,6 @@ from matcher.storage.people import DocumentInput
 from matcher.storage.projects import Project
 from matcher.usecases.programme import require_staff
 
-PROJECT_STATES = ("proposed", "running", "completed", "cancelled")
 OUTPUT_KINDS = ("playbook", "baseline_report", "report", "other")
 _OUTPUT_LABELS = {
     "playbook": "Draaiboek",
@@ -82,7 +83,7 @@ async def create_project(
         conn,
         title=title,
         goal=goal,
-        state="running",
+        state=ProjectState.running,
         match_id=match_id,
         external_ref=external_ref,
     )
@@ -110,7 +111,7 @@ async def project_from_match(
     match = await match_store.get_match(conn, match_id)
     if match.challenge_kind != "partner":
         raise Conflict("only a partner match can become a project", code="not_a_partner_match")
-    if match.state not in ("accepted", "completed"):
+    if match.state not in (MatchState.accepted, MatchState.completed):
         raise Conflict(
             f"the match is {match.state}; it becomes a project once accepted",
             code="match_not_accepted",
@@ -135,7 +136,7 @@ async def join_project(
     """Another member joins (staff), or a participant's contact or pledge changes."""
     require_staff(principal, "change project participants")
     state = await project_store.lock_project(conn, project_id)
-    if state in ("completed", "cancelled"):
+    if state in CLOSED_PROJECT_STATES:
         raise Conflict(f"the project is {state}", code="project_closed")
     await _check_participant(conn, participant)
     await project_store.upsert_participant(
@@ -181,12 +182,14 @@ async def set_project_state(
 ) -> Project:
     """Move a project to running, completed or cancelled (staff)."""
     require_staff(principal, "change projects")
-    if state not in PROJECT_STATES:
-        raise InvalidInput(f"unknown state {state!r}", field="state")
+    try:
+        target = ProjectState(state)
+    except ValueError:
+        raise InvalidInput(f"unknown state {state!r}", field="state") from None
     current = await project_store.lock_project(conn, project_id)
-    if current in ("completed", "cancelled") and state != current:
+    if current in CLOSED_PROJECT_STATES and target is not current:
         raise Conflict(f"the project is {current}", code="project_closed")
-    await project_store.set_state(conn, project_id, state)
+    await project_store.set_state(conn, project_id, target)
     return await project_store.get_project(conn, project_id)
 
 

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput
+from matcher.match_lifecycle import parse_state
 from matcher.records import ChallengeKind, Principal
+from matcher.states import MatchState
 from matcher.storage import matches as match_store
 from matcher.storage import review_queue as store
-from matcher.usecases.matches import MATCH_STATES, QueueItem, match_views, queue_items
+from matcher.usecases.match_views import match_views
+from matcher.usecases.review_queue import QueueItem, queue_items
 
 SORTS = tuple(store.SORTS)
 SEARCH_MAX = 200
@@ -35,7 +38,7 @@ async def review_page(
     *,
     sector: str | None = None,
     kind: str | None = None,
-    status: str | None = "proposed",
+    status: str | None = MatchState.proposed,
     search: str | None = None,
     sort: str = "urgency",
     page: int = 1,
@@ -46,8 +49,7 @@ async def review_page(
     """A page of open challenges with their top proposals (all of them for `expand`)."""
     if not principal.is_staff:
         raise Forbidden("only the programme manager or an admin may see the review queue")
-    if status is not None and status not in MATCH_STATES:
-        raise InvalidInput(f"unknown match state {status!r}", field="status")
+    state = parse_state(status, field="status") if status is not None else None
     if kind is not None and kind not in {k.value for k in ChallengeKind}:
         raise InvalidInput(f"unknown challenge kind {kind!r}", field="kind")
     if sort not in store.SORTS:
@@ -60,7 +62,7 @@ async def review_page(
             conn,
             sector_code=sector,
             kind=kind,
-            state=status,
+            state=state,
             search=search,
             sort=sort,
             limit=per_page,
@@ -76,7 +78,7 @@ async def review_page(
             found = await fetch(page)
     challenges = found.challenges
     records = await match_store.matches_for_challenges(
-        conn, [c.id for c in challenges], state=status
+        conn, [c.id for c in challenges], state=state
     )
     counts: dict[int, int] = {c.id: 0 for c in challenges}
     shown = []

@@ -65,7 +65,7 @@ async def _seed(url: str) -> tuple[dict[str, str], dict[str, int]]:
     from matcher.usecases import members
     from matcher.usecases.embedding import embed_pending
     from matcher.usecases.keys import create_key
-    from matcher.usecases.matches import make_proposal_hook
+    from matcher.usecases.proposals import make_proposal_hook
 
     staff = Principal(key_id=0, role=Role.admin, organisation_id=None)
     embedder = HashingEmbedder(dimension=64)

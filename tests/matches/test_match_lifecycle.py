@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from matcher.usecases.matches import TRANSITIONS, propose_matches
+from matcher.match_lifecycle import TRANSITIONS
+from matcher.usecases.proposals import propose_matches
 from tests.matches.conftest import BIO_DESCRIPTION, PATHS, Net
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 
 from matcher.usecases.embedding import ChallengeHook, embed_pending, propose_due
-from matcher.usecases.matches import make_proposal_hook
+from matcher.usecases.proposals import make_proposal_hook
 from tests.matches.conftest import Net
 
 ROOT = Path(__file__).resolve().parents[2]

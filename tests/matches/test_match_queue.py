@@ -7,13 +7,10 @@ from datetime import timedelta
 import pytest
 
 from matcher.errors import Forbidden
+from matcher.matching.introduction import default_introduction_text
 from matcher.records import Principal, Role
-from matcher.usecases.matches import (
-    default_introduction_text,
-    get_match,
-    network_overview,
-    review_queue,
-)
+from matcher.usecases.match_views import get_match
+from matcher.usecases.review_queue import network_overview, review_queue
 from tests.matches.conftest import TODAY, Net
 
 STAFF = Principal(key_id=0, role=Role.programme_manager, organisation_id=None)
@@ -146,7 +143,7 @@ async def test_default_introduction_is_dutch_and_names_both_sides(net: Net) -> N
     mid = await net.match_id(cid, anna)
     async with net.api.pool.acquire() as conn:
         view = await get_match(conn, STAFF, mid)
-    text = default_introduction_text(view)
+    text = default_introduction_text(view.record)
     assert text.startswith("Beste Anna de Vries,")
     assert "Gemeente Leeuwarden zoekt" in text
     assert "«Hulp bij BIO-audit»" in text

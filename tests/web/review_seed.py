@@ -10,7 +10,7 @@ import httpx
 
 from embeddings.base import Embedder
 from matcher.usecases.embedding import embed_pending
-from matcher.usecases.matches import make_proposal_hook
+from matcher.usecases.proposals import make_proposal_hook
 
 
 @dataclass(frozen=True, slots=True)

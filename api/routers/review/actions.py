@@ -20,7 +20,7 @@ from api.routers.review.common import (
 )
 from api.web_format import REASON_LABELS
 from matcher.errors import MatcherError
-from matcher.usecases import bulk_review, challenge_lifecycle, matches
+from matcher.usecases import bulk_review, challenge_lifecycle, match_actions
 
 router = APIRouter()
 
@@ -55,7 +55,7 @@ async def approve(match_id: IdPath, conn: Conn, posted: CheckedForm) -> Response
         conn,
         posted,
         "goedgekeurd",
-        lambda: matches.approve_match(conn, principal, match_id, note=_note(posted)),
+        lambda: match_actions.approve_match(conn, principal, match_id, note=_note(posted)),
         match_id=match_id,
     )
 
@@ -73,7 +73,7 @@ async def reject(match_id: IdPath, conn: Conn, posted: CheckedForm) -> Response:
         conn,
         posted,
         "afgewezen",
-        lambda: matches.reject_match(
+        lambda: match_actions.reject_match(
             conn, principal, match_id, reason_code=reason, note=_note(posted)
         ),
         match_id=match_id,
@@ -97,7 +97,7 @@ async def complete(match_id: IdPath, conn: Conn, posted: CheckedForm) -> Respons
         conn,
         posted,
         "afgerond",
-        lambda: matches.complete_match(
+        lambda: match_actions.complete_match(
             conn, principal, match_id, hours_spent=hours_spent, outcome_rating=outcome_rating
         ),
         match_id=match_id,
@@ -112,7 +112,7 @@ async def cancel(match_id: IdPath, conn: Conn, posted: CheckedForm) -> Response:
         conn,
         posted,
         "geannuleerd",
-        lambda: matches.cancel_match(conn, principal, match_id, note=_note(posted)),
+        lambda: match_actions.cancel_match(conn, principal, match_id, note=_note(posted)),
         match_id=match_id,
     )
 

@@ -16,6 +16,7 @@ from api.deps import Conn
 from api.web_format import KIND_LABELS, STATUS_LABELS
 from api.web_templates import templates
 from matcher.errors import Conflict, Forbidden, MatcherError, NotFound
+from matcher.states import MatchState
 from matcher.usecases import web_sessions
 from matcher.usecases.review_page import SORTS
 from matcher.usecases.web_sessions import WebSession
@@ -96,7 +97,7 @@ def filters(source: Mapping[str, Any]) -> dict[str, str]:
     if kind in KIND_LABELS:
         out["kind"] = kind
     status = str(source.get("status") or "")
-    if status in STATUS_LABELS and status != "proposed":
+    if status in STATUS_LABELS and status != MatchState.proposed:
         out["status"] = status
     search = str(source.get("q") or "").replace("\x00", "").strip()[:SEARCH_MAX]
     if search:

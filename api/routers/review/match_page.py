@@ -20,7 +20,8 @@ from api.routers.review.common import (
     render,
 )
 from matcher.errors import InvalidInput, MatcherError, NotFound
-from matcher.usecases import matches
+from matcher.matching import introduction
+from matcher.usecases import match_actions, match_views
 
 router = APIRouter()
 
@@ -29,7 +30,7 @@ router = APIRouter()
 async def match_page(request: Request, match_id: IdPath, conn: Conn, session: Session) -> Response:
     """One suggestion in full, with its history and (once approved) the introduction form."""
     try:
-        match = await matches.get_match(conn, session.principal, match_id)
+        match = await match_views.get_match(conn, session.principal, match_id)
     except NotFound:
         return render(
             request,
@@ -45,7 +46,7 @@ async def match_page(request: Request, match_id: IdPath, conn: Conn, session: Se
             "active": "queue",
             "match": match,
             "filters": filters(request.query_params),
-            "introduction_text": matches.default_introduction_text(match),
+            "introduction_text": introduction.default_introduction_text(match.record),
             "error": ERRORS.get(request.query_params.get("melding", "")),
         },
     )
@@ -61,7 +62,7 @@ async def introduce(match_id: IdPath, conn: Conn, posted: CheckedForm) -> Respon
         return redirect(f"/review/matches/{match_id}?{query}")
     try:
         async with conn.transaction():
-            await matches.introduce_match(
+            await match_actions.introduce_match(
                 conn, posted.session.principal, match_id, introduction_text=text
             )
     except InvalidInput:

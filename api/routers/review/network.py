@@ -12,7 +12,7 @@ from api.deps import Conn
 from api.routers.review.common import Session, render
 from api.web_format import heat_level
 from matcher.reporting.hours import Grouping, to_csv, to_xlsx
-from matcher.usecases import matches
+from matcher.usecases import review_queue as queue
 from matcher.usecases.hours import network_hours
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,7 +23,7 @@ router = APIRouter()
 @router.get("/network")
 async def network_page(request: Request, conn: Conn, session: Session) -> Response:
     """Sector × sector heatmap of matches, hours shared per sector, and unmatched challenges."""
-    overview = await matches.network_overview(conn, session.principal)
+    overview = await queue.network_overview(conn, session.principal)
     hours = await network_hours(conn, session.principal, by="sector")
     codes = [code for code, _ in overview.sectors]
     counts = {(a, b): int(overview.matrix.get((a, b), 0)) for a in codes for b in codes}

@@ -12,7 +12,8 @@ from api.deps import Conn
 from api.routers.review.common import ERRORS, Session, filters, queue_url, render
 from api.web_format import STATUS_LABELS, deadline
 from matcher.errors import MatcherError
-from matcher.usecases import matches, members
+from matcher.states import MatchState
+from matcher.usecases import match_views, members
 from matcher.usecases.review_page import review_page
 from matcher.usecases.web_sessions import WebSession
 
@@ -39,7 +40,7 @@ _CHALLENGE_DONE = {
 async def queue_page(request: Request, conn: Conn, session: Session) -> Response:
     """Open challenges with their best proposals, a page at a time; filter, search and sort."""
     view = filters(request.query_params)
-    status = view.get("status", "proposed")
+    status = view.get("status", MatchState.proposed)
     expand = request.query_params.get("meer", "")
     result = await review_page(
         conn,
@@ -64,7 +65,9 @@ async def queue_page(request: Request, conn: Conn, session: Session) -> Response
             "active": "queue",
             "items": result.items,
             "result": result,
-            "deadlines": {item.id: deadline(item.needed_by, today) for item in result.items},
+            "deadlines": {
+                q.challenge.id: deadline(q.challenge.needed_by, today) for q in result.items
+            },
             "sectors": await members.list_sectors(conn),
             "filters": {**base, **({"pagina": str(result.page)} if result.page > 1 else {})},
             "page_url": lambda n: queue_url(base, **({"pagina": n} if n > 1 else {})),
@@ -95,9 +98,9 @@ async def _flash(
     raw_id = query.get("voorstel", "")
     if raw_id.isdigit() and len(raw_id) < 19:
         try:
-            match = await matches.get_match(conn, session.principal, int(raw_id))
+            match = await match_views.get_match(conn, session.principal, int(raw_id))
         except MatcherError:
             pass
         else:
-            what = f"{match.person_name} voor «{match.challenge_title}»"
+            what = f"{match.record.person_name} voor «{match.record.challenge_title}»"
     return "status", f"{what} {_DONE[code]}."
