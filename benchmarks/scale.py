@@ -43,6 +43,7 @@ import numpy as np
 from embeddings.factory import make_embedder
 from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
+from matcher.inputs import NewChallenge, NewPerson
 from matcher.logging import configure_logging
 from matcher.matching.lexical import search_lexemes
 from matcher.matching.scoring import ScoringConfig, rank
@@ -137,7 +138,7 @@ async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
                     await people_store.insert_person(
                         conn,
                         organisation_id=org_id,
-                        fields={"name": f"Persoon {i}", "email": "", "consent": ok},
+                        person=NewPerson(name=f"Persoon {i}", email="", consent=ok),
                         documents=(),
                     )
                 )
@@ -160,7 +161,9 @@ async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
                     await challenge_store.insert_challenge(
                         conn,
                         organisation_id=org_id,
-                        fields={"title": title, "description": text, "kind": "knowledge"},
+                        challenge=NewChallenge(
+                            title=title, description=text, kind=ChallengeKind.knowledge
+                        ),
                     )
                 )
                 challenge_org.append(org_id)

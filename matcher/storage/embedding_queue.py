@@ -9,6 +9,7 @@ import asyncpg
 import numpy as np
 
 from matcher.records import PendingText
+from matcher.storage.sql import rows_affected
 
 Table = Literal["document", "challenge"]
 
@@ -96,7 +97,7 @@ async def store_vectors(
             model_id,
             pending.text_hash,
         )
-        if not status.endswith(" 0"):
+        if rows_affected(status) > 0:
             stored.append(pending.id)
     return stored
 
@@ -145,7 +146,7 @@ async def reset_failures(conn: asyncpg.Connection, *, model_id: str) -> int:
             f"UPDATE {table} SET embed_attempts = 0, embed_after = now() WHERE {_PENDING}",
             model_id,
         )
-        total += int(status.split()[-1])
+        total += rows_affected(status)
     return total
 
 

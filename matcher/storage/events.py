@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.inputs import EventChanges, changed_fields
 from matcher.matching.programme import StageAppearance
 from matcher.records_programme import (
     ON_STAGE,
@@ -18,27 +20,14 @@ from matcher.records_programme import (
     Invitation,
     InvitationState,
 )
+from matcher.storage.sql import SetClause, set_clause
 
 _EVENT_COLUMNS = """
     id, kind, theme, description, starts_at, ends_at, place, online, speaker_slots, state,
     series_date, sector_code, network_id, external_ref, created_at, updated_at
 """
 
-_EVENT_FIELDS = (
-    "kind",
-    "theme",
-    "description",
-    "starts_at",
-    "ends_at",
-    "place",
-    "online",
-    "speaker_slots",
-    "state",
-    "series_date",
-    "sector_code",
-    "network_id",
-    "external_ref",
-)
+_EVENT_CHANGES = tuple(f.name for f in fields(EventChanges))
 
 _INVITATION_SELECT = """
     SELECT i.id, i.event_id, i.person_id, p.name AS person_name, p.email AS person_email,
@@ -63,15 +52,43 @@ def _invitation(row: asyncpg.Record) -> Invitation:
     return Invitation(**values)
 
 
-async def insert_event(conn: asyncpg.Connection, fields: dict[str, Any]) -> Event:
-    """Insert an event; fields are event columns."""
-    names = [k for k in _EVENT_FIELDS if k in fields]
-    placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+async def insert_event(
+    conn: asyncpg.Connection,
+    *,
+    kind: EventKind,
+    theme: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    place: str = "",
+    online: bool = False,
+    speaker_slots: int = 1,
+    series_date: date | None = None,
+    sector_code: str | None = None,
+    network_id: int | None = None,
+    external_ref: str | None = None,
+) -> Event:
+    """Insert a planned event."""
     try:
         row = await conn.fetchrow(
-            f"INSERT INTO event ({', '.join(names)}) VALUES ({placeholders}) "
-            f"RETURNING {_EVENT_COLUMNS}",
-            *[fields[k] for k in names],
+            f"""
+            INSERT INTO event (kind, theme, description, starts_at, ends_at, place, online,
+                               speaker_slots, series_date, sector_code, network_id, external_ref)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            RETURNING {_EVENT_COLUMNS}
+            """,
+            kind,
+            theme,
+            description,
+            starts_at,
+            ends_at,
+            place,
+            online,
+            speaker_slots,
+            series_date,
+            sector_code,
+            network_id,
+            external_ref,
         )
     except asyncpg.UniqueViolationError as exc:
         raise AlreadyExists("an event with this reference or series date exists") from exc
@@ -141,16 +158,24 @@ async def list_events(
     return [_event(r) for r in rows]
 
 
-async def update_event(conn: asyncpg.Connection, event_id: int, fields: dict[str, Any]) -> Event:
+async def update_event(conn: asyncpg.Connection, event_id: int, changes: EventChanges) -> Event:
     """Change an event's columns."""
-    names = [k for k in _EVENT_FIELDS if k in fields]
-    if not names:
+    sets = set_clause(changed_fields(changes), columns=_EVENT_CHANGES, first=2)
+    if not sets:
         return await get_event(conn, event_id)
-    sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(names, start=2))
+    return await _updated(conn, event_id, sets)
+
+
+async def set_event_state(conn: asyncpg.Connection, event_id: int, state: EventState) -> Event:
+    """Move an event to a state."""
+    return await _updated(conn, event_id, set_clause({"state": state}, columns=("state",), first=2))
+
+
+async def _updated(conn: asyncpg.Connection, event_id: int, sets: SetClause) -> Event:
     row = await conn.fetchrow(
-        f"UPDATE event SET {sets}, updated_at = now() WHERE id = $1 RETURNING {_EVENT_COLUMNS}",
+        f"UPDATE event SET {sets.sql}, updated_at = now() WHERE id = $1 RETURNING {_EVENT_COLUMNS}",
         event_id,
-        *[fields[k] for k in names],
+        *sets.args,
     )
     if row is None:
         raise NotFound(f"event {event_id} does not exist")

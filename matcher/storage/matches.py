@@ -11,7 +11,9 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.inputs import UNSET, Unset
 from matcher.storage.people import lock_people
+from matcher.storage.sql import set_clause
 
 # The states in which a match counts as a made connection (network overview, unmatched list).
 CONNECTED_STATES = ("approved", "introduced", "accepted", "completed")
@@ -472,16 +474,27 @@ async def replace_proposals(
     return stored
 
 
-async def set_state(conn: asyncpg.Connection, match_id: int, state: str, **fields: Any) -> None:
-    """Change a match's state and, optionally, introduction_text, hours_spent, outcome_rating."""
-    allowed = ("introduction_text", "hours_spent", "outcome_rating")
-    cols = [c for c in allowed if c in fields]
-    sets = "".join(f", {c} = ${i + 3}" for i, c in enumerate(cols))
+async def set_state(
+    conn: asyncpg.Connection,
+    match_id: int,
+    state: str,
+    *,
+    introduction_text: str | Unset = UNSET,
+    hours_spent: float | Unset = UNSET,
+    outcome_rating: int | Unset = UNSET,
+) -> None:
+    """Change a match's state and, when given, its introduction text, hours spent and rating."""
+    given = {
+        "state": state,
+        "introduction_text": introduction_text,
+        "hours_spent": hours_spent,
+        "outcome_rating": outcome_rating,
+    }
+    sets = set_clause(
+        {k: v for k, v in given.items() if v is not UNSET}, columns=given.keys(), first=2
+    )
     await conn.execute(
-        f"UPDATE match SET state = $2{sets}, updated_at = now() WHERE id = $1",
-        match_id,
-        state,
-        *[fields[c] for c in cols],
+        f"UPDATE match SET {sets.sql}, updated_at = now() WHERE id = $1", match_id, *sets.args
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.storage.sql import rows_affected
 
 OUTBOX_STATES = ("queued", "sending", "sent", "failed", "cancelled")
 DIGEST_KINDS = ("member_digest", "manager_digest")
@@ -223,7 +224,7 @@ async def requeue_failed(conn: asyncpg.Connection, message_ids: Sequence[int] | 
         "updated_at = now() WHERE state = 'failed' AND ($1::bigint[] IS NULL OR id = ANY($1))",
         list(message_ids) if message_ids is not None else None,
     )
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def get_message(conn: asyncpg.Connection, message_id: int) -> OutboxMessage:
@@ -366,7 +367,7 @@ async def erase_person(conn: asyncpg.Connection, person_id: int, email: str) -> 
         email.lower(),
         person_id,
     )
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def signing_secret(conn: asyncpg.Connection) -> bytes:

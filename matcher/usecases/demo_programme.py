@@ -17,6 +17,7 @@ import asyncpg
 
 from embeddings.base import Embedder
 from matcher.errors import NotFound
+from matcher.inputs import EventChanges
 from matcher.matching.programme import months_before, third_thursday
 from matcher.records import Principal, Role
 from matcher.records_programme import EventKind, EventState
@@ -178,17 +179,15 @@ async def _past_events(
         starts_at, ends_at = programme.theme_event_times(day)
         event = await event_store.insert_event(
             conn,
-            {
-                "kind": EventKind.theme_event.value,
-                "theme": item["theme"],
-                "description": item["description"],
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "place": "Hanzehuis Groningen",
-                "speaker_slots": 2,
-                "series_date": day,
-                "external_ref": ref,
-            },
+            kind=EventKind.theme_event,
+            theme=item["theme"],
+            description=item["description"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place="Hanzehuis Groningen",
+            speaker_slots=2,
+            series_date=day,
+            external_ref=ref,
         )
         spoke = await _staff(conn, embedder, event.id, today=today, accept=2, report=report)
         await programme.mark_held(conn, DEMO_MANAGER, event.id, speaker_person_ids=spoke, now=now)
@@ -216,7 +215,7 @@ async def _next_events(
         await event_store.update_event(
             conn,
             event.id,
-            {"theme": item["theme"], "description": item["description"], "place": item["place"]},
+            EventChanges(theme=item["theme"], description=item["description"], place=item["place"]),
         )
         await _staff(conn, embedder, event.id, today=today, accept=1, report=report)
 

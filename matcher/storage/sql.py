@@ -1,0 +1,43 @@
+"""Small helpers for the SQL the storage modules write: partial updates, rows affected."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SetClause:
+    """`col = $n, …` for an UPDATE, the values for those parameters and each column's $n."""
+
+    sql: str = ""
+    args: list[object] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.args)
+
+
+def set_clause(values: Mapping[str, object], *, columns: Collection[str], first: int) -> SetClause:
+    """The SET list for values whose keys are columns, numbering parameters from $first.
+
+    Column names come from the caller's code, never from input: a key outside columns is a
+    programming error (ValueError), and every value travels as a parameter.
+    """
+    unknown = [name for name in values if name not in columns]
+    if unknown:
+        raise ValueError(f"not an updatable column: {', '.join(unknown)}")
+    params = {name: f"${first + i}" for i, name in enumerate(values)}
+    return SetClause(
+        sql=", ".join(f"{name} = {param}" for name, param in params.items()),
+        args=list(values.values()),
+        params=params,
+    )
+
+
+def rows_affected(status: str) -> int:
+    """How many rows a command changed, from its status string ('UPDATE 3', 'INSERT 0 1')."""
+    count = status.rsplit(" ", 1)[-1]
+    if not count.isdigit():
+        raise ValueError(f"no row count in status {status!r}")
+    return int(count)
