@@ -52,7 +52,7 @@ async def connection(
     database_url: str, *, vectors: bool = True
 ) -> AsyncIterator[asyncpg.Connection]:
     """One connection (with vector support unless the schema may not exist yet), closed on exit."""
-    conn = await db.connect(database_url) if vectors else await asyncpg.connect(database_url)
+    conn = await db.connect(database_url, vectors=vectors)
     try:
         yield conn
     finally:

@@ -70,7 +70,7 @@ class ScratchDatabase:
 
     async def __aenter__(self) -> str:
         url = await db.create_database(self.server_url, self.name)
-        conn = await asyncpg.connect(url)
+        conn = await db.connect(url, vectors=False)
         try:
             await migrations.upgrade(conn)
         finally:

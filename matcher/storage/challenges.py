@@ -12,10 +12,11 @@ from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import ChallengeChanges, NewChallenge, Unset, changed_fields
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Page, challenge_text
-from matcher.storage.sql import rows_affected, set_clause
+from matcher.storage.sql import record, rows_affected, set_clause
 
 _COLUMNS = """
-    id, organisation_id, title, description, kind, hours_needed, starts_on, needed_by, status,
+    id, organisation_id, title, description, kind, hours_needed::float8, starts_on, needed_by,
+    status,
     external_ref, text_hash, embedding_model, embedding_hash, embed_attempts, embed_error,
     created_at, updated_at
 """
@@ -24,24 +25,8 @@ _FIELDS = tuple(f.name for f in fields(ChallengeChanges))
 
 
 def _record(row: asyncpg.Record) -> Challenge:
-    return Challenge(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        title=row["title"],
-        description=row["description"],
-        kind=ChallengeKind(row["kind"]),
-        hours_needed=float(row["hours_needed"]) if row["hours_needed"] is not None else None,
-        starts_on=row["starts_on"],
-        needed_by=row["needed_by"],
-        status=ChallengeStatus(row["status"]),
-        external_ref=row["external_ref"],
-        text_hash=row["text_hash"],
-        embedding_model=row["embedding_model"],
-        embedding_hash=row["embedding_hash"],
-        embed_attempts=row["embed_attempts"],
-        embed_error=row["embed_error"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return record(
+        Challenge, row, kind=ChallengeKind(row["kind"]), status=ChallengeStatus(row["status"])
     )
 
 

@@ -20,7 +20,7 @@ from matcher.records_programme import (
     Invitation,
     InvitationState,
 )
-from matcher.storage.sql import SetClause, set_clause
+from matcher.storage.sql import SetClause, record, set_clause
 
 _EVENT_COLUMNS = """
     id, kind, theme, description, starts_at, ends_at, place, online, speaker_slots, state,
@@ -40,16 +40,11 @@ _INVITATION_SELECT = """
 
 
 def _event(row: asyncpg.Record) -> Event:
-    values = dict(row)
-    values["kind"] = EventKind(values["kind"])
-    values["state"] = EventState(values["state"])
-    return Event(**values)
+    return record(Event, row, kind=EventKind(row["kind"]), state=EventState(row["state"]))
 
 
 def _invitation(row: asyncpg.Record) -> Invitation:
-    values = dict(row)
-    values["state"] = InvitationState(values["state"])
-    return Invitation(**values)
+    return record(Invitation, row, state=InvitationState(row["state"]))
 
 
 async def insert_event(

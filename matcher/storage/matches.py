@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -179,10 +178,6 @@ _SELECT = """
 """
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
@@ -235,9 +230,9 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         state=row["state"],
         rank=row["rank"],
         score=float(row["score"]),
-        score_parts=_json(row["score_parts"]),
-        features=_json(row["features"]),
-        explanation=_json(row["explanation"]),
+        score_parts=row["score_parts"],
+        features=row["features"],
+        explanation=row["explanation"],
         model=row["model"],
         introduction_text=row["introduction_text"],
         hours_spent=_float(row["hours_spent"]),
@@ -441,7 +436,7 @@ async def replace_proposals(
             """
             INSERT INTO match (challenge_id, person_id, state, rank, score, score_parts,
                                features, explanation, model)
-            VALUES ($1, $2, 'proposed', $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8)
+            VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7, $8)
             ON CONFLICT (challenge_id, person_id) DO UPDATE
             SET rank = EXCLUDED.rank, score = EXCLUDED.score,
                 score_parts = EXCLUDED.score_parts, features = EXCLUDED.features,
@@ -453,9 +448,9 @@ async def replace_proposals(
             p.person_id,
             p.rank,
             p.score,
-            json.dumps(p.score_parts),
-            json.dumps(p.features),
-            json.dumps(p.explanation),
+            p.score_parts,
+            p.features,
+            p.explanation,
             model,
         )
         if row is None:

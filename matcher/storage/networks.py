@@ -10,6 +10,7 @@ import asyncpg
 import numpy as np
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.storage.sql import record
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,12 @@ _SELECT = """
 
 
 def _network(row: asyncpg.Record) -> Network:
-    values = dict(row)
-    values["organisation_ids"] = tuple(values["organisation_ids"])
-    values["organisation_names"] = tuple(values["organisation_names"])
-    return Network(**values)
+    return record(
+        Network,
+        row,
+        organisation_ids=tuple(row["organisation_ids"]),
+        organisation_names=tuple(row["organisation_names"]),
+    )
 
 
 async def list_networks(conn: asyncpg.Connection) -> list[Network]:

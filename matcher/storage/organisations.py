@@ -9,7 +9,7 @@ import asyncpg
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import OrganisationChanges, changed_fields
 from matcher.records import Organisation, Page, Sector
-from matcher.storage.sql import rows_affected, set_clause
+from matcher.storage.sql import record, rows_affected, set_clause
 
 _ORGANISATION_FIELDS = tuple(f.name for f in fields(OrganisationChanges))
 
@@ -21,17 +21,7 @@ _SELECT = """
 
 
 def _record(row: asyncpg.Record) -> Organisation:
-    return Organisation(
-        id=row["id"],
-        name=row["name"],
-        sector_code=row["sector_code"],
-        sector_name=row["sector_name"],
-        province=row["province"],
-        contact_email=row["contact_email"],
-        external_ref=row["external_ref"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return record(Organisation, row)
 
 
 async def list_sectors(conn: asyncpg.Connection) -> list[Sector]:

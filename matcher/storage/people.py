@@ -14,7 +14,7 @@ from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import NewPerson, PersonChanges, Unset, changed_fields
 from matcher.records import Document, DocumentKind, Page, Person, document_text
 from matcher.storage.person_texts import set_speaker_topics, set_summary
-from matcher.storage.sql import rows_affected, set_clause
+from matcher.storage.sql import record, rows_affected, set_clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +33,10 @@ class DocumentInput:
 
 _PERSON_COLUMNS = """
     p.id, p.organisation_id, p.name, p.role, p.email, p.languages, p.summary,
-    p.capacity_hours_per_month, p.available_from, p.available_until, p.willing_to_speak,
+    p.capacity_hours_per_month::float8, p.available_from, p.available_until, p.willing_to_speak,
     p.speaker_topics, p.consent, p.external_ref, p.created_at, p.updated_at,
     COALESCE((SELECT array_agg(c.organisation_id ORDER BY c.organisation_id)
-              FROM person_conflict c WHERE c.person_id = p.id), '{}') AS conflicts
+              FROM person_conflict c WHERE c.person_id = p.id), '{}') AS conflict_organisation_ids
 """
 
 _DOC_COLUMNS = """
@@ -46,40 +46,17 @@ _DOC_COLUMNS = """
 
 
 def _document(row: asyncpg.Record) -> Document:
-    return Document(
-        id=row["id"],
-        person_id=row["person_id"],
-        kind=DocumentKind(row["kind"]),
-        title=row["title"],
-        body=row["body"],
-        text_hash=row["text_hash"],
-        embedding_model=row["embedding_model"],
-        embedding_hash=row["embedding_hash"],
-        embed_attempts=row["embed_attempts"],
-        embed_error=row["embed_error"],
-    )
+    return record(Document, row, kind=DocumentKind(row["kind"]))
 
 
 def _person(row: asyncpg.Record, documents: Sequence[Document]) -> Person:
-    return Person(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        name=row["name"],
-        role=row["role"],
-        email=row["email"],
+    return record(
+        Person,
+        row,
         languages=tuple(row["languages"]),
-        summary=row["summary"],
-        capacity_hours_per_month=float(row["capacity_hours_per_month"]),
-        available_from=row["available_from"],
-        available_until=row["available_until"],
-        willing_to_speak=row["willing_to_speak"],
         speaker_topics=tuple(row["speaker_topics"]),
-        consent=row["consent"],
-        external_ref=row["external_ref"],
-        conflict_organisation_ids=tuple(row["conflicts"]),
+        conflict_organisation_ids=tuple(row["conflict_organisation_ids"]),
         documents=tuple(documents),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
     )
 
 
@@ -359,8 +336,8 @@ async def reserved_hours(
 ) -> list[tuple[float, date, date]]:
     """Hours held or booked for a person, with their windows."""
     rows = await conn.fetch(
-        "SELECT hours, starts_on, ends_on FROM capacity_reservation "
+        "SELECT hours::float8, starts_on, ends_on FROM capacity_reservation "
         "WHERE person_id = $1 AND state <> 'released'",
         person_id,
     )
-    return [(float(r["hours"]), r["starts_on"], r["ends_on"]) for r in rows]
+    return [(r["hours"], r["starts_on"], r["ends_on"]) for r in rows]

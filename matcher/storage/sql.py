@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+import asyncpg
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,15 @@ def set_clause(values: Mapping[str, object], *, columns: Collection[str], first:
         args=list(values.values()),
         params=params,
     )
+
+
+def record(make: Callable[..., R], row: asyncpg.Record, **converted: object) -> R:
+    """A record from a row whose columns are named as its fields; converted replaces a few.
+
+    Numerics are cast to float8 and json decoded by the connection's codec, so most rows need
+    no conversion at all.
+    """
+    return make(**{**dict(row), **converted})
 
 
 def rows_affected(status: str) -> int:
