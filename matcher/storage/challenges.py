@@ -12,7 +12,7 @@ from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import ChallengeChanges, NewChallenge, Unset, changed_fields
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Page, challenge_text
-from matcher.storage.sql import record, rows_affected, set_clause
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
 _COLUMNS = """
     id, organisation_id, title, description, kind, hours_needed::float8, starts_on, needed_by,
@@ -95,8 +95,7 @@ async def first_open_challenge_id(conn: asyncpg.Connection, organisation_id: int
 
 async def challenge_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the challenge with this external reference."""
-    value = await conn.fetchval("SELECT id FROM challenge WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "challenge", external_ref)
 
 
 def _digest(title: str, description: str) -> str:

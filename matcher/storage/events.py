@@ -20,7 +20,7 @@ from matcher.records_programme import (
     Invitation,
     InvitationState,
 )
-from matcher.storage.sql import SetClause, record, set_clause
+from matcher.storage.sql import SetClause, id_by_ref, record, set_clause
 
 _EVENT_COLUMNS = """
     id, kind, theme, description, starts_at, ends_at, place, online, speaker_slots, state,
@@ -123,8 +123,7 @@ async def get_event(conn: asyncpg.Connection, event_id: int, *, lock: bool = Fal
 
 async def event_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The event with this external reference (demo data), if any."""
-    value = await conn.fetchval("SELECT id FROM event WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "event", external_ref)
 
 
 async def list_events(

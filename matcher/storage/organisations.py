@@ -9,7 +9,7 @@ import asyncpg
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import OrganisationChanges, changed_fields
 from matcher.records import Organisation, Page, Sector
-from matcher.storage.sql import record, rows_affected, set_clause
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
 _ORGANISATION_FIELDS = tuple(f.name for f in fields(OrganisationChanges))
 
@@ -147,8 +147,7 @@ async def delete_organisation(conn: asyncpg.Connection, organisation_id: int) ->
 
 async def organisation_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the organisation with this external reference."""
-    value = await conn.fetchval("SELECT id FROM organisation WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "organisation", external_ref)
 
 
 async def organisation_id_by_key_or_name(conn: asyncpg.Connection, key_or_name: str) -> int | None:

@@ -184,14 +184,23 @@ async def mark_retry(
     )
 
 
+async def _settle(
+    conn: asyncpg.Connection, message_id: int, state: str, note: str, *, unless_past: list[str]
+) -> None:
+    # A final state with its note, for a message still in one of the states unless_past.
+    await conn.execute(
+        "UPDATE outbox_message SET state = $2, last_error = $3, updated_at = now() "
+        "WHERE id = $1 AND state = ANY($4::text[])",
+        message_id,
+        state,
+        note,
+        unless_past,
+    )
+
+
 async def mark_failed(conn: asyncpg.Connection, message_id: int, *, error: str) -> None:
     """Given up: stays visible to the manager until retried."""
-    await conn.execute(
-        "UPDATE outbox_message SET state = 'failed', last_error = $2, updated_at = now() "
-        "WHERE id = $1 AND state = 'sending'",
-        message_id,
-        error[:2000],
-    )
+    await _settle(conn, message_id, "failed", error[:2000], unless_past=["sending"])
 
 
 async def release_claims(
@@ -209,12 +218,7 @@ async def release_claims(
 
 async def mark_cancelled(conn: asyncpg.Connection, message_id: int, *, reason: str) -> None:
     """Not sent on purpose (e.g. the recipient unsubscribed after it was queued)."""
-    await conn.execute(
-        "UPDATE outbox_message SET state = 'cancelled', last_error = $2, updated_at = now() "
-        "WHERE id = $1 AND state IN ('queued', 'sending')",
-        message_id,
-        reason,
-    )
+    await _settle(conn, message_id, "cancelled", reason, unless_past=["queued", "sending"])
 
 
 async def requeue_failed(conn: asyncpg.Connection, message_ids: Sequence[int] | None) -> int:

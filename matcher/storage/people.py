@@ -14,7 +14,7 @@ from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import NewPerson, PersonChanges, Unset, changed_fields
 from matcher.records import Document, DocumentKind, Page, Person, document_text
 from matcher.storage.person_texts import set_speaker_topics, set_summary
-from matcher.storage.sql import record, rows_affected, set_clause
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +115,7 @@ async def list_people(
 
 async def person_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the person with this external reference."""
-    value = await conn.fetchval("SELECT id FROM person WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "person", external_ref)
 
 
 _PERSON_FIELDS = tuple(f.name for f in fields(PersonChanges))

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.storage.sql import id_by_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,7 @@ async def insert_project(
 
 async def project_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The project with this external reference (demo data), if any."""
-    value = await conn.fetchval("SELECT id FROM project WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "project", external_ref)
 
 
 async def upsert_participant(

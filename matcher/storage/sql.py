@@ -49,6 +49,20 @@ def record(make: Callable[..., R], row: asyncpg.Record, **converted: object) -> 
     return make(**{**dict(row), **converted})
 
 
+# Tables whose rows carry an external reference (demo data, loaded datasets).
+_REFERENCED_TABLES = frozenset(
+    {"organisation", "person", "challenge", "event", "project", "knowledge_network"}
+)
+
+
+async def id_by_ref(conn: asyncpg.Connection, table: str, external_ref: str) -> int | None:
+    """The id of the row of table with this external reference, if any."""
+    if table not in _REFERENCED_TABLES:
+        raise ValueError(f"no external references in table {table!r}")
+    value = await conn.fetchval(f"SELECT id FROM {table} WHERE external_ref = $1", external_ref)
+    return int(value) if value is not None else None
+
+
 def rows_affected(status: str) -> int:
     """How many rows a command changed, from its status string ('UPDATE 3', 'INSERT 0 1')."""
     count = status.rsplit(" ", 1)[-1]

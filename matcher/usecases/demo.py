@@ -50,11 +50,16 @@ class DemoReport:
     challenges_changed: int = 0
 
 
-def _data(name: str) -> list[dict[str, Any]]:
+def demo_data(name: str) -> Any:
+    """One of the demo network's JSON files, parsed."""
     text = (
         resources.files("matcher.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     )
-    value: list[dict[str, Any]] = json.loads(text)
+    return json.loads(text)
+
+
+def _data(name: str) -> list[dict[str, Any]]:
+    value: list[dict[str, Any]] = demo_data(name)
     return value
 
 

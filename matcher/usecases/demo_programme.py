@@ -7,10 +7,8 @@ external references or series dates, and staffed events are left as they are.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import asyncpg
@@ -28,6 +26,7 @@ from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import projects as project_store
 from matcher.usecases import networks, programme, projects
+from matcher.usecases.demo import demo_data
 from matcher.usecases.speakers import suggest_speakers
 
 DEMO_MANAGER = Principal(key_id=0, role=Role.programme_manager, organisation_id=None)
@@ -46,13 +45,7 @@ class ProgrammeDemoReport:
 
 
 def _data() -> dict[str, Any]:
-    text = (
-        resources.files("matcher.demo")
-        .joinpath("data")
-        .joinpath("programme.json")
-        .read_text(encoding="utf-8")
-    )
-    value: dict[str, Any] = json.loads(text)
+    value: dict[str, Any] = demo_data("programme.json")
     return value
 
 

@@ -58,6 +58,16 @@ async def _check_participant(conn: asyncpg.Connection, p: ParticipantInput) -> N
         raise InvalidInput("hours cannot be negative", field="participants")
 
 
+async def _pledge(conn: asyncpg.Connection, project_id: int, p: ParticipantInput) -> None:
+    await project_store.upsert_participant(
+        conn,
+        project_id,
+        p.organisation_id,
+        contact_person_id=p.contact_person_id,
+        hours_pledged=p.hours_pledged,
+    )
+
+
 async def create_project(
     conn: asyncpg.Connection,
     principal: Principal,
@@ -87,13 +97,7 @@ async def create_project(
         external_ref=external_ref,
     )
     for p in participants:
-        await project_store.upsert_participant(
-            conn,
-            project_id,
-            p.organisation_id,
-            contact_person_id=p.contact_person_id,
-            hours_pledged=p.hours_pledged,
-        )
+        await _pledge(conn, project_id, p)
     return await project_store.get_project(conn, project_id)
 
 
@@ -138,13 +142,7 @@ async def join_project(
     if state in ("completed", "cancelled"):
         raise Conflict(f"the project is {state}", code="project_closed")
     await _check_participant(conn, participant)
-    await project_store.upsert_participant(
-        conn,
-        project_id,
-        participant.organisation_id,
-        contact_person_id=participant.contact_person_id,
-        hours_pledged=participant.hours_pledged,
-    )
+    await _pledge(conn, project_id, participant)
     return await project_store.get_project(conn, project_id)
 
 
