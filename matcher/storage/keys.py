@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from matcher.records import Principal, Role
-from matcher.storage.sql import rows_affected
+from matcher.storage.sql import record, rows_affected
 
 
 async def insert_key(
@@ -128,17 +128,7 @@ _KEY_COLUMNS = (
 
 
 def _key_info(row: asyncpg.Record) -> KeyInfo:
-    return KeyInfo(
-        id=row["id"],
-        key_prefix=row["key_prefix"],
-        role=Role(row["role"]),
-        organisation_id=row["organisation_id"],
-        label=row["label"],
-        created_at=row["created_at"],
-        expires_at=row["expires_at"],
-        last_used_at=row["last_used_at"],
-        revoked_at=row["revoked_at"],
-    )
+    return record(KeyInfo, row, role=Role(row["role"]))
 
 
 async def list_keys(conn: asyncpg.Connection, *, include_revoked: bool) -> list[KeyInfo]:
