@@ -43,7 +43,7 @@ import numpy as np
 from embeddings.factory import make_embedder
 from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
-from matcher.inputs import NewChallenge, NewPerson
+from matcher.inputs import DocumentInput, NewChallenge, NewPerson
 from matcher.logging import configure_logging
 from matcher.matching.lexical import search_lexemes
 from matcher.matching.scoring import ScoringConfig, rank
@@ -54,7 +54,6 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_pending
 from matcher.usecases.keys import create_key
 from matcher.usecases.suggestions import score_query

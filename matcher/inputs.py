@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
-from matcher.records import ChallengeKind, ChallengeStatus
+from embeddings.base import text_hash
+from matcher.records import ChallengeKind, ChallengeStatus, document_text
 
 
 class Unset(Enum):
@@ -80,6 +81,20 @@ class OrganisationChanges:
 
 
 # People
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInput:
+    """A track-record item as a member sends it."""
+
+    kind: str
+    title: str
+    body: str
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the text that is embedded."""
+        return text_hash(document_text(self.title, self.body))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,8 +10,7 @@ from api.convert import person_out
 from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
 from api.patch import sent
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
-from matcher.inputs import NewPerson, PersonChanges, or_unset
-from matcher.storage.people import DocumentInput
+from matcher.inputs import DocumentInput, NewPerson, PersonChanges, or_unset
 from matcher.usecases import members, person_export
 
 router = APIRouter(tags=["people"])

@@ -19,7 +19,7 @@ from embeddings.base import Embedder
 from matcher import db, migrations
 from matcher.evaluation.dataset import Dataset, EvalChallenge, EvalProfile
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
-from matcher.inputs import NewPerson
+from matcher.inputs import DocumentInput, NewPerson
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
 from matcher.storage import candidates as candidate_store
@@ -27,7 +27,6 @@ from matcher.storage import embedding_queue as queue_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.storage.people import DocumentInput
 from matcher.usecases.suggestions import score_query
 
 # Values that make the capacity, consent and speaker rules neutral for people whose data

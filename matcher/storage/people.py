@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 
 import asyncpg
 import numpy as np
 
-from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
-from matcher.inputs import NewPerson, PersonChanges, Unset, changed_fields
-from matcher.records import Document, DocumentKind, Page, Person, document_text
+from matcher.inputs import DocumentInput, NewPerson, PersonChanges, Unset, changed_fields
+from matcher.records import Document, DocumentKind, Page, Person
 from matcher.storage.person_texts import set_speaker_topics, set_summary
 from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentInput:
-    """A track-record item as a member sends it."""
-
-    kind: str
-    title: str
-    body: str
-
-    @property
-    def text_hash(self) -> str:
-        """Hash of the text that is embedded."""
-        return text_hash(document_text(self.title, self.body))
-
 
 _PERSON_COLUMNS = """
     p.id, p.organisation_id, p.name, p.role, p.email, p.languages, p.summary,

@@ -13,6 +13,7 @@ import asyncpg
 from matcher.errors import NotFound
 from matcher.inputs import (
     ChallengeChanges,
+    DocumentInput,
     NewChallenge,
     NewPerson,
     OrganisationChanges,
@@ -25,7 +26,6 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import keys as key_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases.keys import create_key
 
 

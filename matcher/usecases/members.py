@@ -10,6 +10,7 @@ import asyncpg
 from matcher.errors import Forbidden, InvalidInput, NotFound
 from matcher.inputs import (
     ChallengeChanges,
+    DocumentInput,
     NewChallenge,
     NewPerson,
     OrganisationChanges,
@@ -30,7 +31,6 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases import match_rules
 from matcher.usecases.challenge_lifecycle import after_update, check_challenge_fields
 

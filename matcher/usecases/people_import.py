@@ -22,12 +22,18 @@ from matcher.importing.people_sheet import (
     parse_sheet,
     read_sheet,
 )
-from matcher.inputs import UNSET, NewPerson, PersonChanges, changed_fields, changes_between
+from matcher.inputs import (
+    UNSET,
+    DocumentInput,
+    NewPerson,
+    PersonChanges,
+    changed_fields,
+    changes_between,
+)
 from matcher.records import Person, Principal
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import people_import as store
-from matcher.storage.people import DocumentInput
 from matcher.usecases import members
 
 # Documents made from the profile fields themselves, not track-record items of the file.

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
-from matcher.inputs import EventChanges, Unset, merged
+from matcher.inputs import DocumentInput, EventChanges, Unset, merged
 from matcher.matching.programme import theme_event_dates
 from matcher.records import Principal
 from matcher.records_programme import (
@@ -22,7 +22,6 @@ from matcher.records_programme import (
 )
 from matcher.storage import events as event_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases.invitation_mail import enqueue_invitation_mail
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")

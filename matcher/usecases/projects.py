@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
+from matcher.inputs import DocumentInput
 from matcher.records import Principal
 from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import projects as project_store
-from matcher.storage.people import DocumentInput
 from matcher.storage.projects import Project
 from matcher.usecases.programme import require_staff
 

@@ -62,7 +62,7 @@ class Live:
 
 
 async def _seed(url: str) -> tuple[dict[str, str], dict[str, int]]:
-    from matcher.storage.people import DocumentInput
+    from matcher.inputs import DocumentInput
     from matcher.usecases import members
     from matcher.usecases.embedding import embed_pending
     from matcher.usecases.keys import create_key
