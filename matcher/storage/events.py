@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
 
 import asyncpg
 
@@ -274,8 +273,23 @@ async def theme_event_days(conn: asyncpg.Connection) -> dict[int, date]:
     return {int(r["id"]): r["day"] for r in rows}
 
 
-async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """A person's speaker invitations with their events, JSON-ready (for the AVG export)."""
+@dataclass(frozen=True, slots=True)
+class PersonInvitation:
+    """A speaker invitation with its event, as a person's data export lists it."""
+
+    id: int
+    event_id: int
+    event_kind: str
+    theme: str
+    starts_at: datetime
+    state: str
+    topic: str
+    note: str | None
+    created_at: datetime
+
+
+async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[PersonInvitation]:
+    """A person's speaker invitations with their events (for the AVG export)."""
     rows = await conn.fetch(
         """
         SELECT i.id, i.event_id, e.kind AS event_kind, e.theme, e.starts_at, i.state, i.topic,
@@ -285,7 +299,4 @@ async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[d
         """,
         person_id,
     )
-    return [
-        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(r).items()}
-        for r in rows
-    ]
+    return [record(PersonInvitation, r) for r in rows]

@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
@@ -325,40 +324,19 @@ async def is_unsubscribed(conn: asyncpg.Connection, email: str) -> bool:
     return bool(value)
 
 
-async def person_mail(conn: asyncpg.Connection, person_id: int, email: str) -> list[dict[str, Any]]:
+async def person_mail(conn: asyncpg.Connection, person_id: int, email: str) -> list[OutboxMessage]:
     """Messages to a person's address or naming them (for their data export), oldest first."""
     rows = await conn.fetch(
-        """
-        SELECT o.id, o.kind, o.recipient, o.language, o.subject, o.body_text, o.state,
-               o.created_at, o.sent_at
-        FROM outbox_message o
-        WHERE ($1 <> '' AND lower(o.recipient) = $1) OR o.person_ids @> ARRAY[$2::bigint]
-           OR o.match_id IN (SELECT id FROM match WHERE person_id = $2)
-        ORDER BY o.created_at, o.id
+        f"""
+        SELECT {_COLUMNS} FROM outbox_message
+        WHERE ($1 <> '' AND lower(recipient) = $1) OR person_ids @> ARRAY[$2::bigint]
+           OR match_id IN (SELECT id FROM match WHERE person_id = $2)
+        ORDER BY created_at, id
         """,
         email.lower(),
         person_id,
     )
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        own = bool(email) and r["recipient"].lower() == email.lower()
-        # Mail to others only as a fact: their address and text (with their own signed
-        # links in it) are not this person's data.
-        out.append(
-            {
-                "id": r["id"],
-                "kind": r["kind"],
-                "to_this_person": own,
-                "recipient": r["recipient"] if own else None,
-                "language": r["language"],
-                "subject": r["subject"],
-                "text": r["body_text"] if own else None,
-                "state": r["state"],
-                "created_at": r["created_at"].isoformat(),
-                "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None,
-            }
-        )
-    return out
+    return [_message(r) for r in rows]
 
 
 async def erase_person(conn: asyncpg.Connection, person_id: int, email: str) -> int:

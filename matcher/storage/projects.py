@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
-from matcher.storage.sql import id_by_ref
+from matcher.storage.sql import id_by_ref, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,11 +228,20 @@ async def get_project(conn: asyncpg.Connection, project_id: int) -> Project:
     return found[0]
 
 
-async def person_projects(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """Projects a person is the contact for, JSON-ready (for the AVG export)."""
+@dataclass(frozen=True, slots=True)
+class ContactProject:
+    """A project a person is the contact for, with the organisation they stand for."""
+
+    id: int
+    title: str
+    organisation_id: int
+
+
+async def person_projects(conn: asyncpg.Connection, person_id: int) -> list[ContactProject]:
+    """Projects a person is the contact for (for the AVG export)."""
     rows = await conn.fetch(
         "SELECT p.id, p.title, pp.organisation_id FROM project_participant pp "
         "JOIN project p ON p.id = pp.project_id WHERE pp.contact_person_id = $1 ORDER BY p.id",
         person_id,
     )
-    return [dict(r) for r in rows]
+    return [record(ContactProject, r) for r in rows]
