@@ -1,4 +1,5 @@
-"""Small helpers for the SQL the storage modules write: partial updates, rows affected."""
+"""Small helpers for the SQL the storage modules write: partial updates, rows to records,
+lookups by external reference, rows affected."""
 
 from __future__ import annotations
 
