@@ -43,6 +43,7 @@ import numpy as np
 from embeddings.factory import make_embedder
 from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
+from matcher.inputs import DocumentInput, NewChallenge, NewPerson
 from matcher.logging import configure_logging
 from matcher.matching.lexical import search_lexemes
 from matcher.matching.scoring import ScoringConfig, rank
@@ -53,7 +54,6 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_pending
 from matcher.usecases.keys import create_key
 from matcher.usecases.suggestions import score_query
@@ -137,7 +137,7 @@ async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
                     await people_store.insert_person(
                         conn,
                         organisation_id=org_id,
-                        fields={"name": f"Persoon {i}", "email": "", "consent": ok},
+                        person=NewPerson(name=f"Persoon {i}", email="", consent=ok),
                         documents=(),
                     )
                 )
@@ -160,7 +160,9 @@ async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
                     await challenge_store.insert_challenge(
                         conn,
                         organisation_id=org_id,
-                        fields={"title": title, "description": text, "kind": "knowledge"},
+                        challenge=NewChallenge(
+                            title=title, description=text, kind=ChallengeKind.knowledge
+                        ),
                     )
                 )
                 challenge_org.append(org_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -50,15 +51,37 @@ SEARCH_SETTINGS = {
 release returns to them, where a `SET` at connect time would be lost after the first use."""
 
 
+def _encode_json(value: object) -> str:
+    # Text is JSON someone already wrote: PgQueuer serialises its own job headers and
+    # tracebacks on our connections. Everything else is serialised here; NaN and infinities
+    # are refused (JSON has no such numbers, PostgreSQL would refuse them later and less clearly).
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, allow_nan=False)
+
+
+async def register_json(conn: asyncpg.Connection) -> None:
+    """json and jsonb columns read as Python values and take them as parameters."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, encoder=_encode_json, decoder=json.loads, schema="pg_catalog"
+        )
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
+    await register_json(conn)
     await register_vector(conn)
 
 
-async def connect(url: str) -> asyncpg.Connection:
-    """One connection with vector support (for the CLI and migrations)."""
+async def connect(url: str, *, vectors: bool = True) -> asyncpg.Connection:
+    """One connection as the pool makes them (for the CLI, migrations and tests).
+
+    vectors=False leaves out the vector type, for a database whose migrations (which create
+    the extension) may not have run yet.
+    """
     conn: asyncpg.Connection = await asyncpg.connect(url, server_settings=SEARCH_SETTINGS)
     try:
-        await _init_connection(conn)
+        await (_init_connection(conn) if vectors else register_json(conn))
     except Exception:
         await conn.close()
         raise

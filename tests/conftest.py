@@ -42,7 +42,7 @@ def pg_uri() -> Iterator[str]:
     async def prepare() -> None:
         await db.drop_database(uri, TEMPLATE)
         template_url = await db.create_database(uri, TEMPLATE)
-        tconn = await asyncpg.connect(template_url)
+        tconn = await db.connect(template_url, vectors=False)
         try:
             await migrations.upgrade(tconn)
         finally:

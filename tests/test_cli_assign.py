@@ -12,10 +12,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from typer.testing import CliRunner
 
+from matcher import db
 from matcher.cli import app
 from matcher.settings import get_settings
 
@@ -31,7 +31,7 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 async def _count(db_url: str) -> int:
-    conn = await asyncpg.connect(db_url)
+    conn = await db.connect(db_url)
     try:
         return int(await conn.fetchval("SELECT count(*) FROM match WHERE state = 'proposed'"))
     finally:
@@ -84,7 +84,7 @@ def test_import_export_round_trip(cli_env: None, tmp_path: Path) -> None:
 
 def _proposal_set(db_url: str) -> set[tuple[int, int]]:
     async def fetch() -> set[tuple[int, int]]:
-        conn = await asyncpg.connect(db_url)
+        conn = await db.connect(db_url)
         try:
             rows = await conn.fetch(
                 "SELECT challenge_id, person_id FROM match WHERE state = 'proposed'"

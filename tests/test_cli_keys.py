@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 from typer.testing import CliRunner
 
+from matcher import db
 from matcher.cli import app
 from matcher.errors import Unauthorized
 from matcher.usecases.keys import authenticate
@@ -18,7 +18,7 @@ __all__ = ["cli_env"]
 
 def _authenticates(db_url: str, key: str) -> bool:
     async def check() -> bool:
-        conn = await asyncpg.connect(db_url)
+        conn = await db.connect(db_url)
         try:
             await authenticate(conn, key)
             return True

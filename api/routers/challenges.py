@@ -19,8 +19,10 @@ from api.deps import (
     SettingsDep,
     StrictQuery,
 )
+from api.patch import sent
 from api.ratelimit import throttled
 from api.schemas import ChallengeIn, ChallengeOut, ChallengePatch, PageOut, SuggestionsOut
+from matcher.inputs import ChallengeChanges, NewChallenge, or_unset
 from matcher.records import ChallengeKind, ChallengeStatus
 from matcher.usecases import members
 from matcher.usecases.suggestions import SuggestionOptions, suggest_for_challenge
@@ -80,12 +82,17 @@ async def create_challenge(
     embedder: EmbedderDep,
 ) -> ChallengeOut:
     """Post a challenge; it is stored now and embedded right after (embedding_status)."""
-    fields = body.model_dump(exclude={"organisation_id"}, exclude_none=True)
-    fields["kind"] = body.kind.value
-    if body.status is not None:
-        fields["status"] = body.status.value
+    new = NewChallenge(
+        title=body.title,
+        description=body.description,
+        kind=body.kind,
+        hours_needed=body.hours_needed,
+        starts_on=body.starts_on,
+        needed_by=body.needed_by,
+        status=body.status or ChallengeStatus.open,
+    )
     challenge = await members.create_challenge(
-        conn, principal, organisation_id=body.organisation_id, fields=fields
+        conn, principal, organisation_id=body.organisation_id, challenge=new
     )
     return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
 
@@ -113,15 +120,17 @@ async def update_challenge(
     embedder: EmbedderDep,
 ) -> ChallengeOut:
     """Change a challenge (its own organisation or staff)."""
-    fields = body.model_dump(exclude_unset=True)
-    for key in ("title", "description", "kind", "status"):
-        if key in fields and fields[key] is None:
-            fields.pop(key)
-    if "kind" in fields:
-        fields["kind"] = fields["kind"].value
-    if "status" in fields:
-        fields["status"] = fields["status"].value
-    challenge = await members.update_challenge(conn, principal, challenge_id, fields)
+    # null clears hours and dates and leaves the rest as it is.
+    changes = ChallengeChanges(
+        title=or_unset(body.title),
+        description=or_unset(body.description),
+        kind=or_unset(body.kind),
+        hours_needed=sent(body, "hours_needed", body.hours_needed),
+        starts_on=sent(body, "starts_on", body.starts_on),
+        needed_by=sent(body, "needed_by", body.needed_by),
+        status=or_unset(body.status),
+    )
+    challenge = await members.update_challenge(conn, principal, challenge_id, changes)
     return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
 
 

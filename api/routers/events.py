@@ -24,6 +24,7 @@ from api.schemas_programme import (
     SpeakerSuggestionOut,
     SpeakerSuggestionsOut,
 )
+from matcher.inputs import EventChanges, or_unset
 from matcher.matching.programme import RotationRules
 from matcher.records import Principal
 from matcher.records_programme import EventKind, EventProgramme, Invitation
@@ -158,9 +159,16 @@ async def update_event(
     event_id: IdPath, body: EventPatch, conn: Conn, principal: StaffPrincipal
 ) -> EventOut:
     """Change an event's theme, text, place, slots or time (move it)."""
-    await programme.update_event(
-        conn, principal, event_id, body.model_dump(exclude_none=True), now=_now()
+    changes = EventChanges(
+        theme=or_unset(body.theme),
+        description=or_unset(body.description),
+        starts_at=or_unset(body.starts_at),
+        ends_at=or_unset(body.ends_at),
+        place=or_unset(body.place),
+        online=or_unset(body.online),
+        speaker_slots=or_unset(body.speaker_slots),
     )
+    await programme.update_event(conn, principal, event_id, changes, now=_now())
     return event_out(await programme.get_programme(conn, principal, event_id), principal)
 
 

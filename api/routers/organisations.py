@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response, status
 from api.convert import organisation_out
 from api.deps import Conn, CurrentPrincipal, IdPath, PagingDep
 from api.schemas import OrganisationIn, OrganisationOut, OrganisationPatch, PageOut, SectorOut
+from matcher.inputs import OrganisationChanges, or_unset
 from matcher.usecases import members
 
 router = APIRouter(tags=["organisations"])
@@ -39,7 +40,14 @@ async def create_organisation(
     body: OrganisationIn, conn: Conn, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """Add a member organisation (programme manager, admin)."""
-    org = await members.create_organisation(conn, principal, body.model_dump())
+    org = await members.create_organisation(
+        conn,
+        principal,
+        name=body.name,
+        sector_code=body.sector,
+        province=body.province,
+        contact_email=body.contact_email,
+    )
     return organisation_out(org, principal)
 
 
@@ -58,7 +66,12 @@ async def update_organisation(
     organisation_id: IdPath, body: OrganisationPatch, conn: Conn, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """Change an organisation (programme manager, admin)."""
-    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    changes = OrganisationChanges(
+        name=or_unset(body.name),
+        sector_code=or_unset(body.sector),
+        province=or_unset(body.province),
+        contact_email=or_unset(body.contact_email),
+    )
     org = await members.update_organisation(conn, principal, organisation_id, changes)
     return organisation_out(org, principal)
 

@@ -8,13 +8,12 @@ from fastapi import APIRouter, Response, status
 
 from api.convert import person_out
 from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
+from api.patch import sent
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
-from matcher.storage.people import DocumentInput
+from matcher.inputs import DocumentInput, NewPerson, PersonChanges, or_unset
 from matcher.usecases import members, person_export
 
 router = APIRouter(tags=["people"])
-
-_NOT_FIELDS = {"organisation_id", "documents", "conflict_organisation_ids"}
 
 
 def _doc(d: DocumentIn) -> DocumentInput:
@@ -51,12 +50,24 @@ async def create_person(
     embedder: EmbedderDep,
 ) -> PersonOut:
     """Add a staff profile; it is stored now and embedded right after (embedding_status)."""
-    fields = body.model_dump(exclude=_NOT_FIELDS, exclude_none=True)
+    profile = NewPerson(
+        name=body.name,
+        email=body.email,
+        role=body.role or "",
+        languages=tuple(body.languages or ()),
+        summary=body.summary or "",
+        capacity_hours_per_month=body.capacity_hours_per_month or 0.0,
+        available_from=body.available_from,
+        available_until=body.available_until,
+        willing_to_speak=bool(body.willing_to_speak),
+        speaker_topics=tuple(body.speaker_topics or ()),
+        consent=bool(body.consent),
+    )
     person = await members.create_person(
         conn,
         principal,
         organisation_id=body.organisation_id,
-        fields=fields,
+        person=profile,
         documents=[_doc(d) for d in body.documents],
         conflict_organisation_ids=body.conflict_organisation_ids or [],
     )
@@ -86,21 +97,25 @@ async def update_person(
     embedder: EmbedderDep,
 ) -> PersonOut:
     """Change a profile; a changed summary is re-embedded."""
-    fields: dict[str, Any] = body.model_dump(exclude_unset=True, exclude=_NOT_FIELDS)
-    for key in ("name", "email", "consent", "willing_to_speak", "capacity_hours_per_month"):
-        if key in fields and fields[key] is None:
-            fields.pop(key)
-    for key in ("languages", "speaker_topics"):
-        if key in fields and fields[key] is None:
-            fields[key] = []
-    for key in ("role", "summary"):
-        if key in fields and fields[key] is None:
-            fields[key] = ""
+    # null clears what can be empty (texts, lists, dates) and leaves the rest as it is.
+    changes = PersonChanges(
+        name=or_unset(body.name),
+        role=sent(body, "role", body.role or ""),
+        email=or_unset(body.email),
+        languages=sent(body, "languages", tuple(body.languages or ())),
+        summary=sent(body, "summary", body.summary or ""),
+        capacity_hours_per_month=or_unset(body.capacity_hours_per_month),
+        available_from=sent(body, "available_from", body.available_from),
+        available_until=sent(body, "available_until", body.available_until),
+        willing_to_speak=or_unset(body.willing_to_speak),
+        speaker_topics=sent(body, "speaker_topics", tuple(body.speaker_topics or ())),
+        consent=or_unset(body.consent),
+    )
     person = await members.update_person(
         conn,
         principal,
         person_id,
-        fields,
+        changes,
         conflict_organisation_ids=body.conflict_organisation_ids,
     )
     return person_out(person, model_id=embedder.model_id, settings=settings)

@@ -17,6 +17,7 @@ from api.routers.review.common import PAGE_HEADERS
 from api.web_templates import templates
 from matcher.dates import MONTHS_NL, WEEKDAYS_NL
 from matcher.errors import AlreadyExists, Forbidden, MatcherError, NotFound
+from matcher.inputs import EventChanges
 from matcher.records_programme import EventKind, EventState, InvitationState
 from matcher.usecases import programme, speakers, web_sessions
 from matcher.usecases.web_sessions import WebSession
@@ -260,7 +261,7 @@ async def event_action(
                 if not 2000 <= starts_at.year <= 2100:
                     raise ValueError("year out of range")
                 await programme.update_event(
-                    conn, principal, event_id, {"starts_at": starts_at}, now=now
+                    conn, principal, event_id, EventChanges(starts_at=starts_at), now=now
                 )
             else:
                 raise ValueError("unknown action")

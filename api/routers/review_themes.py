@@ -17,6 +17,7 @@ from api.routers.review_programme import (
     to_login,
 )
 from matcher.errors import MatcherError
+from matcher.inputs import EventChanges
 from matcher.records_programme import EventKind, EventState
 from matcher.usecases import programme, themes
 
@@ -94,7 +95,7 @@ async def choose_theme(request: Request, conn: Conn, session: MaybeSession) -> R
     try:
         async with conn.transaction():
             await programme.update_event(
-                conn, session.principal, event_id, {"theme": theme}, now=datetime.now(UTC)
+                conn, session.principal, event_id, EventChanges(theme=theme), now=datetime.now(UTC)
             )
     except MatcherError:
         return redirect(f"/review/events/{event_id}?melding=ongeldig")

@@ -53,7 +53,7 @@ async def connection(
 ) -> AsyncIterator[asyncpg.Connection]:
     """One connection (with vector support unless the schema may not exist yet), closed on exit."""
     try:
-        conn = await db.connect(database_url) if vectors else await asyncpg.connect(database_url)
+        conn = await db.connect(database_url, vectors=vectors)
     except ValueError as exc:  # pgvector's type lookup: the extension is not installed yet
         if "unknown type" not in str(exc):
             raise

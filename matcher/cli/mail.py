@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 import matcher.cli.common as common
-from matcher import db, migrations
+from matcher import db
 from matcher.cli.common import err, out
 from matcher.settings import Settings
 
@@ -31,11 +31,7 @@ class DigestKind(StrEnum):
 
 async def _pool(settings: Settings) -> asyncpg.Pool:
     url = await asyncio.to_thread(db.database_url, settings)
-    conn = await asyncpg.connect(url)
-    try:
-        await migrations.upgrade(conn)
-    finally:
-        await conn.close()
+    await common.upgrade(url)
     return await db.create_pool(url, max_size=4)
 
 

@@ -19,6 +19,7 @@ from embeddings.base import Embedder
 from matcher import db, migrations
 from matcher.evaluation.dataset import Dataset, EvalChallenge, EvalProfile
 from matcher.evaluation.metrics import ndcg_at_k, pairwise_loss, recall_at_k, reciprocal_rank
+from matcher.inputs import DocumentInput, NewPerson
 from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank
 from matcher.records import PROVINCES, ChallengeKind, ChallengeQuery, document_text
 from matcher.storage import candidates as candidate_store
@@ -26,18 +27,11 @@ from matcher.storage import embedding_queue as queue_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_both, english_model_id, english_vectors
 from matcher.usecases.suggestions import score_query
 
 # Values that make the capacity, consent and speaker rules neutral for people whose data
 # does not describe them: the rules "simply do not apply".
-_NEUTRAL_PERSON = {
-    "email": "",
-    "consent": True,
-    "capacity_hours_per_month": 40.0,
-    "willing_to_speak": True,
-}
 EVAL_TODAY = date(2026, 1, 1)
 
 
@@ -76,7 +70,7 @@ class ScratchDatabase:
 
     async def __aenter__(self) -> str:
         url = await db.create_database(self.server_url, self.name)
-        conn = await asyncpg.connect(url)
+        conn = await db.connect(url, vectors=False)
         try:
             await migrations.upgrade(conn)
         finally:
@@ -87,16 +81,22 @@ class ScratchDatabase:
         await db.drop_database(self.server_url, self.name)
 
 
-def _speaker(profile: EvalProfile) -> dict[str, object]:
-    """Speaking data when the profile declares it ("willing_to_speak", "speaker_topics")."""
-    out: dict[str, object] = {}
+def _neutral_person(profile: EvalProfile) -> NewPerson:
+    """A consenting person with room for work; speaking data when the profile declares it."""
     willing = profile.extra.get("willing_to_speak")
-    if isinstance(willing, bool):
-        out["willing_to_speak"] = willing
     topics = profile.extra.get("speaker_topics")
-    if isinstance(topics, list):
-        out["speaker_topics"] = [t for t in topics if isinstance(t, str) and t.strip()]
-    return out
+    return NewPerson(
+        name=profile.name or profile.id,
+        email="",
+        consent=True,
+        capacity_hours_per_month=40.0,
+        willing_to_speak=willing if isinstance(willing, bool) else True,
+        speaker_topics=tuple(
+            t
+            for t in (topics if isinstance(topics, list) else ())
+            if isinstance(t, str) and t.strip()
+        ),
+    )
 
 
 async def _embed_pending_documents(conn: asyncpg.Connection, embedder: Embedder) -> None:
@@ -165,7 +165,7 @@ async def _load(
         person_id = await people_store.insert_person(
             conn,
             organisation_id=org_id,
-            fields=_NEUTRAL_PERSON | {"name": profile.name or profile.id} | _speaker(profile),
+            person=_neutral_person(profile),
             documents=(),
         )
         person_profile[person_id] = profile.id

@@ -9,6 +9,7 @@ from datetime import date
 import asyncpg
 
 from matcher.states import CONNECTED_STATES
+from matcher.storage.sql import record
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ async def carried_proposals(
     """Untouched proposals of these people on other open challenges."""
     rows = await conn.fetch(
         """
-        SELECT m.person_id, c.id AS challenge_id, c.kind, c.hours_needed, c.starts_on,
+        SELECT m.person_id, c.id AS challenge_id, c.kind, c.hours_needed::float8, c.starts_on,
                c.needed_by
         FROM match m JOIN challenge c ON c.id = m.challenge_id
         WHERE m.person_id = ANY($1::bigint[]) AND m.state = 'proposed'
@@ -64,17 +65,7 @@ async def carried_proposals(
         list(person_ids),
         except_challenge_id,
     )
-    return [
-        CarriedProposal(
-            person_id=int(r["person_id"]),
-            challenge_id=int(r["challenge_id"]),
-            kind=r["kind"],
-            hours_needed=float(r["hours_needed"]) if r["hours_needed"] is not None else None,
-            starts_on=r["starts_on"],
-            needed_by=r["needed_by"],
-        )
-        for r in rows
-    ]
+    return [record(CarriedProposal, r) for r in rows]
 
 
 async def connected_count(conn: asyncpg.Connection, challenge_id: int) -> int:

@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 import numpy as np
 
 from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.inputs import ChallengeChanges, NewChallenge, Unset, changed_fields
 from matcher.records import Challenge, ChallengeKind, ChallengeStatus, Page, challenge_text
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
 _COLUMNS = """
-    id, organisation_id, title, description, kind, hours_needed, starts_on, needed_by, status,
+    id, organisation_id, title, description, kind, hours_needed::float8, starts_on, needed_by,
+    status,
     external_ref, text_hash, embedding_model, embedding_hash, embed_attempts, embed_error,
     created_at, updated_at
 """
 
-_FIELDS = ("title", "description", "kind", "hours_needed", "starts_on", "needed_by", "status")
+_FIELDS = tuple(f.name for f in fields(ChallengeChanges))
 
 
 def _record(row: asyncpg.Record) -> Challenge:
-    return Challenge(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        title=row["title"],
-        description=row["description"],
-        kind=ChallengeKind(row["kind"]),
-        hours_needed=float(row["hours_needed"]) if row["hours_needed"] is not None else None,
-        starts_on=row["starts_on"],
-        needed_by=row["needed_by"],
-        status=ChallengeStatus(row["status"]),
-        external_ref=row["external_ref"],
-        text_hash=row["text_hash"],
-        embedding_model=row["embedding_model"],
-        embedding_hash=row["embedding_hash"],
-        embed_attempts=row["embed_attempts"],
-        embed_error=row["embed_error"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return record(
+        Challenge, row, kind=ChallengeKind(row["kind"]), status=ChallengeStatus(row["status"])
     )
 
 
@@ -108,32 +95,38 @@ async def first_open_challenge_id(conn: asyncpg.Connection, organisation_id: int
 
 async def challenge_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the challenge with this external reference."""
-    value = await conn.fetchval("SELECT id FROM challenge WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "challenge", external_ref)
 
 
-def _digest(fields: dict[str, Any]) -> str:
-    return text_hash(challenge_text(str(fields["title"]), str(fields["description"])))
+def _digest(title: str, description: str) -> str:
+    return text_hash(challenge_text(title, description))
 
 
 async def insert_challenge(
     conn: asyncpg.Connection,
     *,
     organisation_id: int,
-    fields: dict[str, Any],
+    challenge: NewChallenge,
     external_ref: str | None = None,
 ) -> int:
     """Insert a challenge; its embedding is pending until the worker runs."""
-    cols = [c for c in _FIELDS if c in fields]
-    placeholders = ", ".join(f"${i + 4}" for i in range(len(cols)))
     try:
         value = await conn.fetchval(
-            f"INSERT INTO challenge (organisation_id, external_ref, text_hash, {', '.join(cols)}) "
-            f"VALUES ($1, $2, $3, {placeholders}) RETURNING id",
+            """
+            INSERT INTO challenge (organisation_id, external_ref, text_hash, title, description,
+                                   kind, hours_needed, starts_on, needed_by, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+            """,
             organisation_id,
             external_ref,
-            _digest(fields),
-            *[fields[c] for c in cols],
+            _digest(challenge.title, challenge.description),
+            challenge.title,
+            challenge.description,
+            challenge.kind,
+            challenge.hours_needed,
+            challenge.starts_on,
+            challenge.needed_by,
+            challenge.status,
         )
     except asyncpg.UniqueViolationError as exc:
         raise AlreadyExists("a challenge with this external reference exists") from exc
@@ -143,18 +136,20 @@ async def insert_challenge(
 
 
 async def update_challenge(
-    conn: asyncpg.Connection, challenge_id: int, fields: dict[str, Any]
+    conn: asyncpg.Connection, challenge_id: int, changes: ChallengeChanges
 ) -> bool:
     """Change a challenge; returns whether its text changed (so it needs a new vector)."""
     current = await get_challenge(conn, challenge_id)
-    merged = {"title": current.title, "description": current.description, **fields}
-    digest = _digest(merged)
-    cols = [c for c in _FIELDS if c in fields]
-    sets = "".join(f", {c} = ${i + 3}" for i, c in enumerate(cols))
+    digest = _digest(
+        current.title if isinstance(changes.title, Unset) else changes.title,
+        current.description if isinstance(changes.description, Unset) else changes.description,
+    )
+    sets = set_clause(changed_fields(changes), columns=_FIELDS, first=3)
     try:
         await conn.execute(
             f"""
-            UPDATE challenge SET text_hash = $2{sets}, updated_at = now(),
+            UPDATE challenge SET text_hash = $2{", " + sets.sql if sets else ""},
+                updated_at = now(),
                 embed_attempts = CASE WHEN text_hash = $2 THEN embed_attempts ELSE 0 END,
                 embed_error = CASE WHEN text_hash = $2 THEN embed_error ELSE NULL END,
                 embed_after = CASE WHEN text_hash = $2 THEN embed_after ELSE now() END
@@ -162,7 +157,7 @@ async def update_challenge(
             """,
             challenge_id,
             digest,
-            *[fields[c] for c in cols],
+            *sets.args,
         )
     except asyncpg.CheckViolationError as exc:
         raise InvalidInput("starts_on must not be after needed_by", field="needed_by") from exc
@@ -172,7 +167,7 @@ async def update_challenge(
 async def delete_challenge(conn: asyncpg.Connection, challenge_id: int) -> None:
     """Delete a challenge and its matches."""
     status = await conn.execute("DELETE FROM challenge WHERE id = $1", challenge_id)
-    if status.endswith(" 0"):
+    if rows_affected(status) == 0:
         raise NotFound(f"challenge {challenge_id} does not exist")
 
 

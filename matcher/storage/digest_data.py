@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import asyncpg
 
+from matcher.storage.sql import record
+
 
 @dataclass(frozen=True, slots=True)
 class DigestOrganisation:
@@ -100,16 +102,7 @@ async def opted_in_people(conn: asyncpg.Connection) -> list[OptedInPerson]:
         ORDER BY p.id
         """
     )
-    return [
-        OptedInPerson(
-            id=r["id"],
-            name=r["name"],
-            email=r["email"],
-            organisation_id=r["organisation_id"],
-            languages=tuple(r["languages"]),
-        )
-        for r in rows
-    ]
+    return [record(OptedInPerson, r, languages=tuple(r["languages"])) for r in rows]
 
 
 async def fits(

@@ -9,6 +9,7 @@ import asyncpg
 import numpy as np
 
 from matcher.records import PendingText
+from matcher.storage.sql import rows_affected
 
 Table = Literal["document", "challenge"]
 
@@ -116,7 +117,7 @@ async def store_vectors(
             english_vector,
             english_model_id,
         )
-        if not status.endswith(" 0"):
+        if rows_affected(status) > 0:
             stored.append(pending.id)
     return stored
 
@@ -173,7 +174,7 @@ async def reset_failures(
             model_id,
             english_model_id,
         )
-        total += int(status.split()[-1])
+        total += rows_affected(status)
     return total
 
 

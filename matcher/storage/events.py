@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.inputs import EventChanges, changed_fields
 from matcher.matching.programme import StageAppearance
 from matcher.records_programme import (
     ON_STAGE,
@@ -18,27 +19,14 @@ from matcher.records_programme import (
     Invitation,
     InvitationState,
 )
+from matcher.storage.sql import SetClause, id_by_ref, record, set_clause
 
 _EVENT_COLUMNS = """
     id, kind, theme, description, starts_at, ends_at, place, online, speaker_slots, state,
     series_date, sector_code, network_id, external_ref, created_at, updated_at
 """
 
-_EVENT_FIELDS = (
-    "kind",
-    "theme",
-    "description",
-    "starts_at",
-    "ends_at",
-    "place",
-    "online",
-    "speaker_slots",
-    "state",
-    "series_date",
-    "sector_code",
-    "network_id",
-    "external_ref",
-)
+_EVENT_CHANGES = tuple(f.name for f in fields(EventChanges))
 
 _INVITATION_SELECT = """
     SELECT i.id, i.event_id, i.person_id, p.name AS person_name, p.email AS person_email,
@@ -51,27 +39,50 @@ _INVITATION_SELECT = """
 
 
 def _event(row: asyncpg.Record) -> Event:
-    values = dict(row)
-    values["kind"] = EventKind(values["kind"])
-    values["state"] = EventState(values["state"])
-    return Event(**values)
+    return record(Event, row, kind=EventKind(row["kind"]), state=EventState(row["state"]))
 
 
 def _invitation(row: asyncpg.Record) -> Invitation:
-    values = dict(row)
-    values["state"] = InvitationState(values["state"])
-    return Invitation(**values)
+    return record(Invitation, row, state=InvitationState(row["state"]))
 
 
-async def insert_event(conn: asyncpg.Connection, fields: dict[str, Any]) -> Event:
-    """Insert an event; fields are event columns."""
-    names = [k for k in _EVENT_FIELDS if k in fields]
-    placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+async def insert_event(
+    conn: asyncpg.Connection,
+    *,
+    kind: EventKind,
+    theme: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    place: str = "",
+    online: bool = False,
+    speaker_slots: int = 1,
+    series_date: date | None = None,
+    sector_code: str | None = None,
+    network_id: int | None = None,
+    external_ref: str | None = None,
+) -> Event:
+    """Insert a planned event."""
     try:
         row = await conn.fetchrow(
-            f"INSERT INTO event ({', '.join(names)}) VALUES ({placeholders}) "
-            f"RETURNING {_EVENT_COLUMNS}",
-            *[fields[k] for k in names],
+            f"""
+            INSERT INTO event (kind, theme, description, starts_at, ends_at, place, online,
+                               speaker_slots, series_date, sector_code, network_id, external_ref)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            RETURNING {_EVENT_COLUMNS}
+            """,
+            kind,
+            theme,
+            description,
+            starts_at,
+            ends_at,
+            place,
+            online,
+            speaker_slots,
+            series_date,
+            sector_code,
+            network_id,
+            external_ref,
         )
     except asyncpg.UniqueViolationError as exc:
         raise AlreadyExists("an event with this reference or series date exists") from exc
@@ -111,8 +122,7 @@ async def get_event(conn: asyncpg.Connection, event_id: int, *, lock: bool = Fal
 
 async def event_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The event with this external reference (demo data), if any."""
-    value = await conn.fetchval("SELECT id FROM event WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "event", external_ref)
 
 
 async def list_events(
@@ -141,16 +151,24 @@ async def list_events(
     return [_event(r) for r in rows]
 
 
-async def update_event(conn: asyncpg.Connection, event_id: int, fields: dict[str, Any]) -> Event:
+async def update_event(conn: asyncpg.Connection, event_id: int, changes: EventChanges) -> Event:
     """Change an event's columns."""
-    names = [k for k in _EVENT_FIELDS if k in fields]
-    if not names:
+    sets = set_clause(changed_fields(changes), columns=_EVENT_CHANGES, first=2)
+    if not sets:
         return await get_event(conn, event_id)
-    sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(names, start=2))
+    return await _updated(conn, event_id, sets)
+
+
+async def set_event_state(conn: asyncpg.Connection, event_id: int, state: EventState) -> Event:
+    """Move an event to a state."""
+    return await _updated(conn, event_id, set_clause({"state": state}, columns=("state",), first=2))
+
+
+async def _updated(conn: asyncpg.Connection, event_id: int, sets: SetClause) -> Event:
     row = await conn.fetchrow(
-        f"UPDATE event SET {sets}, updated_at = now() WHERE id = $1 RETURNING {_EVENT_COLUMNS}",
+        f"UPDATE event SET {sets.sql}, updated_at = now() WHERE id = $1 RETURNING {_EVENT_COLUMNS}",
         event_id,
-        *[fields[k] for k in names],
+        *sets.args,
     )
     if row is None:
         raise NotFound(f"event {event_id} does not exist")
@@ -255,8 +273,23 @@ async def theme_event_days(conn: asyncpg.Connection) -> dict[int, date]:
     return {int(r["id"]): r["day"] for r in rows}
 
 
-async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """A person's speaker invitations with their events, JSON-ready (for the AVG export)."""
+@dataclass(frozen=True, slots=True)
+class PersonInvitation:
+    """A speaker invitation with its event, as a person's data export lists it."""
+
+    id: int
+    event_id: int
+    event_kind: str
+    theme: str
+    starts_at: datetime
+    state: str
+    topic: str
+    note: str | None
+    created_at: datetime
+
+
+async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[PersonInvitation]:
+    """A person's speaker invitations with their events (for the AVG export)."""
     rows = await conn.fetch(
         """
         SELECT i.id, i.event_id, e.kind AS event_kind, e.theme, e.starts_at, i.state, i.topic,
@@ -266,7 +299,4 @@ async def person_invitations(conn: asyncpg.Connection, person_id: int) -> list[d
         """,
         person_id,
     )
-    return [
-        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(r).items()}
-        for r in rows
-    ]
+    return [record(PersonInvitation, r) for r in rows]

@@ -7,6 +7,8 @@ from datetime import date
 
 import asyncpg
 
+from matcher.storage.sql import record
+
 
 @dataclass(frozen=True, slots=True)
 class OrganisationMonth:
@@ -61,8 +63,8 @@ async def hours_by_month(
         )
         SELECT mo.starts AS month, o.id AS organisation_id, o.name AS organisation_name,
                o.sector_code, s.name AS sector_name,
-               coalesce(f.hours, 0) AS offered, coalesce(b.reserved, 0) AS reserved,
-               coalesce(b.spent, 0) AS spent
+               coalesce(f.hours, 0)::float8 AS offered,
+               coalesce(b.reserved, 0)::float8 AS reserved, coalesce(b.spent, 0)::float8 AS spent
         FROM month mo
         CROSS JOIN organisation o
         LEFT JOIN sector s ON s.code = o.sector_code
@@ -74,16 +76,4 @@ async def hours_by_month(
         first_month,
         months,
     )
-    return [
-        OrganisationMonth(
-            month=r["month"],
-            organisation_id=r["organisation_id"],
-            organisation_name=r["organisation_name"],
-            sector_code=r["sector_code"],
-            sector_name=r["sector_name"],
-            offered=float(r["offered"]),
-            reserved=float(r["reserved"]),
-            spent=float(r["spent"]),
-        )
-        for r in rows
-    ]
+    return [record(OrganisationMonth, r) for r in rows]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from matcher.records import Principal, Role
+from matcher.storage.sql import record, rows_affected
 
 
 async def insert_key(
@@ -57,7 +58,7 @@ async def revoke_keys_labelled(conn: asyncpg.Connection, label: str) -> int:
     status = await conn.execute(
         "UPDATE api_key SET revoked_at = now() WHERE label = $1 AND revoked_at IS NULL", label
     )
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def insert_session(
@@ -98,7 +99,7 @@ async def session_principal(
 async def purge_expired_sessions(conn: asyncpg.Connection) -> int:
     """Remove sessions past their expiry; returns how many."""
     status = await conn.execute("DELETE FROM web_session WHERE expires_at <= now()")
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def delete_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
@@ -127,17 +128,7 @@ _KEY_COLUMNS = (
 
 
 def _key_info(row: asyncpg.Record) -> KeyInfo:
-    return KeyInfo(
-        id=row["id"],
-        key_prefix=row["key_prefix"],
-        role=Role(row["role"]),
-        organisation_id=row["organisation_id"],
-        label=row["label"],
-        created_at=row["created_at"],
-        expires_at=row["expires_at"],
-        last_used_at=row["last_used_at"],
-        revoked_at=row["revoked_at"],
-    )
+    return record(KeyInfo, row, role=Role(row["role"]))
 
 
 async def list_keys(conn: asyncpg.Connection, *, include_revoked: bool) -> list[KeyInfo]:

@@ -8,6 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.storage.sql import record
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +55,7 @@ async def match_contacts(conn: asyncpg.Connection, match_id: int) -> MatchContac
     )
     if row is None:
         raise NotFound(f"match {match_id} does not exist")
-    return MatchContacts(
-        match_id=row["match_id"],
-        asker_email=row["asker_email"],
-        person_email=row["person_email"],
-        person_languages=tuple(row["person_languages"]),
-        helper_organisation_email=row["helper_organisation_email"],
-    )
+    return record(MatchContacts, row, person_languages=tuple(row["person_languages"]))
 
 
 async def waiting_introductions(

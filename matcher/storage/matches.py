@@ -5,7 +5,6 @@ Held hours live in storage.capacity; the review queue and network queries in sto
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,9 +12,11 @@ from typing import Any, TypeVar
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.inputs import UNSET, Unset
 from matcher.records_matches import MatchRecord, TransitionRecord
 from matcher.states import MatchState, RejectionReason, ReservationState
 from matcher.storage.people import lock_people
+from matcher.storage.sql import set_clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,6 @@ _SELECT = """
 """
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _float(value: Any) -> float | None:
     return float(value) if value is not None else None
 
@@ -108,9 +105,9 @@ def _match(row: asyncpg.Record) -> MatchRecord:
         state=MatchState(row["state"]),
         rank=row["rank"],
         score=float(row["score"]),
-        score_parts=_json(row["score_parts"]),
-        features=_json(row["features"]),
-        explanation=_json(row["explanation"]),
+        score_parts=row["score_parts"],
+        features=row["features"],
+        explanation=row["explanation"],
         model=row["model"],
         introduction_text=row["introduction_text"],
         hours_spent=_float(row["hours_spent"]),
@@ -261,7 +258,7 @@ async def replace_proposals(
             """
             INSERT INTO match (challenge_id, person_id, state, rank, score, score_parts,
                                features, explanation, model)
-            VALUES ($1, $2, 'proposed', $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8)
+            VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7, $8)
             ON CONFLICT (challenge_id, person_id) DO UPDATE
             SET rank = EXCLUDED.rank, score = EXCLUDED.score,
                 score_parts = EXCLUDED.score_parts, features = EXCLUDED.features,
@@ -273,9 +270,9 @@ async def replace_proposals(
             p.person_id,
             p.rank,
             p.score,
-            json.dumps(p.score_parts),
-            json.dumps(p.features),
-            json.dumps(p.explanation),
+            p.score_parts,
+            p.features,
+            p.explanation,
             model,
         )
         if row is None:
@@ -295,17 +292,26 @@ async def replace_proposals(
 
 
 async def set_state(
-    conn: asyncpg.Connection, match_id: int, state: MatchState, **fields: Any
+    conn: asyncpg.Connection,
+    match_id: int,
+    state: MatchState,
+    *,
+    introduction_text: str | Unset = UNSET,
+    hours_spent: float | Unset = UNSET,
+    outcome_rating: int | Unset = UNSET,
 ) -> None:
-    """Change a match's state and, optionally, introduction_text, hours_spent, outcome_rating."""
-    allowed = ("introduction_text", "hours_spent", "outcome_rating")
-    cols = [c for c in allowed if c in fields]
-    sets = "".join(f", {c} = ${i + 3}" for i, c in enumerate(cols))
+    """Change a match's state and, when given, its introduction text, hours spent and rating."""
+    given = {
+        "state": state,
+        "introduction_text": introduction_text,
+        "hours_spent": hours_spent,
+        "outcome_rating": outcome_rating,
+    }
+    sets = set_clause(
+        {k: v for k, v in given.items() if v is not UNSET}, columns=given.keys(), first=2
+    )
     await conn.execute(
-        f"UPDATE match SET state = $2{sets}, updated_at = now() WHERE id = $1",
-        match_id,
-        state,
-        *[fields[c] for c in cols],
+        f"UPDATE match SET {sets.sql}, updated_at = now() WHERE id = $1", match_id, *sets.args
     )
 
 

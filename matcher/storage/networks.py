@@ -10,6 +10,7 @@ import asyncpg
 import numpy as np
 
 from matcher.errors import AlreadyExists, NotFound
+from matcher.storage.sql import id_by_ref, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +52,12 @@ _SELECT = """
 
 
 def _network(row: asyncpg.Record) -> Network:
-    values = dict(row)
-    values["organisation_ids"] = tuple(values["organisation_ids"])
-    values["organisation_names"] = tuple(values["organisation_names"])
-    return Network(**values)
+    return record(
+        Network,
+        row,
+        organisation_ids=tuple(row["organisation_ids"]),
+        organisation_names=tuple(row["organisation_names"]),
+    )
 
 
 async def list_networks(conn: asyncpg.Connection) -> list[Network]:
@@ -73,10 +76,7 @@ async def get_network(conn: asyncpg.Connection, network_id: int) -> Network:
 
 async def network_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The network with this external reference (demo data), if any."""
-    value = await conn.fetchval(
-        "SELECT id FROM knowledge_network WHERE external_ref = $1", external_ref
-    )
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "knowledge_network", external_ref)
 
 
 async def insert_network(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
 
 import asyncpg
 
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.inputs import OrganisationChanges, changed_fields
 from matcher.records import Organisation, Page, Sector
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
+
+_ORGANISATION_FIELDS = tuple(f.name for f in fields(OrganisationChanges))
 
 _SELECT = """
     SELECT o.id, o.name, o.sector_code, s.name AS sector_name, o.province, o.contact_email,
@@ -17,17 +21,7 @@ _SELECT = """
 
 
 def _record(row: asyncpg.Record) -> Organisation:
-    return Organisation(
-        id=row["id"],
-        name=row["name"],
-        sector_code=row["sector_code"],
-        sector_name=row["sector_name"],
-        province=row["province"],
-        contact_email=row["contact_email"],
-        external_ref=row["external_ref"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return record(Organisation, row)
 
 
 async def list_sectors(conn: asyncpg.Connection) -> list[Sector]:
@@ -124,23 +118,22 @@ async def create_organisation(
 
 
 async def update_organisation(
-    conn: asyncpg.Connection, organisation_id: int, changes: dict[str, Any]
+    conn: asyncpg.Connection, organisation_id: int, changes: OrganisationChanges
 ) -> Organisation:
     """Change the given columns (name, sector_code, province, contact_email)."""
-    allowed = {"name", "sector_code", "province", "contact_email"}
-    cols = [c for c in changes if c in allowed]
-    if cols:
-        sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+    sets = set_clause(changed_fields(changes), columns=_ORGANISATION_FIELDS, first=2)
+    if sets:
         try:
             async with conn.transaction():
                 status = await conn.execute(
-                    f"UPDATE organisation SET {sets}, updated_at = now() WHERE id = $1",
+                    f"UPDATE organisation SET {sets.sql}, updated_at = now() WHERE id = $1",
                     organisation_id,
-                    *[changes[c] for c in cols],
+                    *sets.args,
                 )
         except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError) as exc:
-            raise _translate(exc, str(changes.get("name", ""))) from exc
-        if status.endswith(" 0"):
+            name = changes.name if isinstance(changes.name, str) else ""
+            raise _translate(exc, name) from exc
+        if rows_affected(status) == 0:
             raise NotFound(f"organisation {organisation_id} does not exist")
     return await get_organisation(conn, organisation_id)
 
@@ -148,14 +141,13 @@ async def update_organisation(
 async def delete_organisation(conn: asyncpg.Connection, organisation_id: int) -> None:
     """Delete an organisation with its people, challenges and keys."""
     status = await conn.execute("DELETE FROM organisation WHERE id = $1", organisation_id)
-    if status.endswith(" 0"):
+    if rows_affected(status) == 0:
         raise NotFound(f"organisation {organisation_id} does not exist")
 
 
 async def organisation_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the organisation with this external reference."""
-    value = await conn.fetchval("SELECT id FROM organisation WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "organisation", external_ref)
 
 
 async def organisation_id_by_key_or_name(conn: asyncpg.Connection, key_or_name: str) -> int | None:

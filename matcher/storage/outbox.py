@@ -6,11 +6,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import NotFound
+from matcher.storage.sql import rows_affected
 
 OUTBOX_STATES = ("queued", "sending", "sent", "failed", "cancelled")
 DIGEST_KINDS = ("member_digest", "manager_digest")
@@ -183,14 +183,23 @@ async def mark_retry(
     )
 
 
+async def _settle(
+    conn: asyncpg.Connection, message_id: int, state: str, note: str, *, unless_past: list[str]
+) -> None:
+    # A final state with its note, for a message still in one of the states unless_past.
+    await conn.execute(
+        "UPDATE outbox_message SET state = $2, last_error = $3, updated_at = now() "
+        "WHERE id = $1 AND state = ANY($4::text[])",
+        message_id,
+        state,
+        note,
+        unless_past,
+    )
+
+
 async def mark_failed(conn: asyncpg.Connection, message_id: int, *, error: str) -> None:
     """Given up: stays visible to the manager until retried."""
-    await conn.execute(
-        "UPDATE outbox_message SET state = 'failed', last_error = $2, updated_at = now() "
-        "WHERE id = $1 AND state = 'sending'",
-        message_id,
-        error[:2000],
-    )
+    await _settle(conn, message_id, "failed", error[:2000], unless_past=["sending"])
 
 
 async def release_claims(
@@ -208,12 +217,7 @@ async def release_claims(
 
 async def mark_cancelled(conn: asyncpg.Connection, message_id: int, *, reason: str) -> None:
     """Not sent on purpose (e.g. the recipient unsubscribed after it was queued)."""
-    await conn.execute(
-        "UPDATE outbox_message SET state = 'cancelled', last_error = $2, updated_at = now() "
-        "WHERE id = $1 AND state IN ('queued', 'sending')",
-        message_id,
-        reason,
-    )
+    await _settle(conn, message_id, "cancelled", reason, unless_past=["queued", "sending"])
 
 
 async def requeue_failed(conn: asyncpg.Connection, message_ids: Sequence[int] | None) -> int:
@@ -223,7 +227,7 @@ async def requeue_failed(conn: asyncpg.Connection, message_ids: Sequence[int] | 
         "updated_at = now() WHERE state = 'failed' AND ($1::bigint[] IS NULL OR id = ANY($1))",
         list(message_ids) if message_ids is not None else None,
     )
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def get_message(conn: asyncpg.Connection, message_id: int) -> OutboxMessage:
@@ -320,40 +324,19 @@ async def is_unsubscribed(conn: asyncpg.Connection, email: str) -> bool:
     return bool(value)
 
 
-async def person_mail(conn: asyncpg.Connection, person_id: int, email: str) -> list[dict[str, Any]]:
+async def person_mail(conn: asyncpg.Connection, person_id: int, email: str) -> list[OutboxMessage]:
     """Messages to a person's address or naming them (for their data export), oldest first."""
     rows = await conn.fetch(
-        """
-        SELECT o.id, o.kind, o.recipient, o.language, o.subject, o.body_text, o.state,
-               o.created_at, o.sent_at
-        FROM outbox_message o
-        WHERE ($1 <> '' AND lower(o.recipient) = $1) OR o.person_ids @> ARRAY[$2::bigint]
-           OR o.match_id IN (SELECT id FROM match WHERE person_id = $2)
-        ORDER BY o.created_at, o.id
+        f"""
+        SELECT {_COLUMNS} FROM outbox_message
+        WHERE ($1 <> '' AND lower(recipient) = $1) OR person_ids @> ARRAY[$2::bigint]
+           OR match_id IN (SELECT id FROM match WHERE person_id = $2)
+        ORDER BY created_at, id
         """,
         email.lower(),
         person_id,
     )
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        own = bool(email) and r["recipient"].lower() == email.lower()
-        # Mail to others only as a fact: their address and text (with their own signed
-        # links in it) are not this person's data.
-        out.append(
-            {
-                "id": r["id"],
-                "kind": r["kind"],
-                "to_this_person": own,
-                "recipient": r["recipient"] if own else None,
-                "language": r["language"],
-                "subject": r["subject"],
-                "text": r["body_text"] if own else None,
-                "state": r["state"],
-                "created_at": r["created_at"].isoformat(),
-                "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None,
-            }
-        )
-    return out
+    return [_message(r) for r in rows]
 
 
 async def erase_person(conn: asyncpg.Connection, person_id: int, email: str) -> int:
@@ -366,7 +349,7 @@ async def erase_person(conn: asyncpg.Connection, person_id: int, email: str) -> 
         email.lower(),
         person_id,
     )
-    return int(status.split()[-1])
+    return rows_affected(status)
 
 
 async def signing_secret(conn: asyncpg.Connection) -> bytes:

@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import fields
 
 import asyncpg
 import numpy as np
 
-from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
-from matcher.records import Document, DocumentKind, Page, Person, document_text
+from matcher.inputs import DocumentInput, NewPerson, PersonChanges, Unset, changed_fields
+from matcher.records import Document, DocumentKind, Page, Person
 from matcher.storage.person_texts import set_speaker_topics, set_summary
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentInput:
-    """A track-record item as a member sends it."""
-
-    kind: str
-    title: str
-    body: str
-
-    @property
-    def text_hash(self) -> str:
-        """Hash of the text that is embedded."""
-        return text_hash(document_text(self.title, self.body))
-
+from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
 _PERSON_COLUMNS = """
     p.id, p.organisation_id, p.name, p.role, p.email, p.languages, p.summary,
-    p.capacity_hours_per_month, p.available_from, p.available_until, p.willing_to_speak,
+    p.capacity_hours_per_month::float8, p.available_from, p.available_until, p.willing_to_speak,
     p.speaker_topics, p.consent, p.external_ref, p.created_at, p.updated_at,
     COALESCE((SELECT array_agg(c.organisation_id ORDER BY c.organisation_id)
-              FROM person_conflict c WHERE c.person_id = p.id), '{}') AS conflicts
+              FROM person_conflict c WHERE c.person_id = p.id), '{}') AS conflict_organisation_ids
 """
 
 _DOC_COLUMNS = """
@@ -44,40 +29,17 @@ _DOC_COLUMNS = """
 
 
 def _document(row: asyncpg.Record) -> Document:
-    return Document(
-        id=row["id"],
-        person_id=row["person_id"],
-        kind=DocumentKind(row["kind"]),
-        title=row["title"],
-        body=row["body"],
-        text_hash=row["text_hash"],
-        embedding_model=row["embedding_model"],
-        embedding_hash=row["embedding_hash"],
-        embed_attempts=row["embed_attempts"],
-        embed_error=row["embed_error"],
-    )
+    return record(Document, row, kind=DocumentKind(row["kind"]))
 
 
 def _person(row: asyncpg.Record, documents: Sequence[Document]) -> Person:
-    return Person(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        name=row["name"],
-        role=row["role"],
-        email=row["email"],
+    return record(
+        Person,
+        row,
         languages=tuple(row["languages"]),
-        summary=row["summary"],
-        capacity_hours_per_month=float(row["capacity_hours_per_month"]),
-        available_from=row["available_from"],
-        available_until=row["available_until"],
-        willing_to_speak=row["willing_to_speak"],
         speaker_topics=tuple(row["speaker_topics"]),
-        consent=row["consent"],
-        external_ref=row["external_ref"],
-        conflict_organisation_ids=tuple(row["conflicts"]),
+        conflict_organisation_ids=tuple(row["conflict_organisation_ids"]),
         documents=tuple(documents),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
     )
 
 
@@ -136,83 +98,83 @@ async def list_people(
 
 async def person_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The id of the person with this external reference."""
-    value = await conn.fetchval("SELECT id FROM person WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "person", external_ref)
 
 
-_PERSON_FIELDS = (
-    "name",
-    "role",
-    "email",
-    "languages",
-    "summary",
-    "capacity_hours_per_month",
-    "available_from",
-    "available_until",
-    "willing_to_speak",
-    "speaker_topics",
-    "consent",
-)
+_PERSON_FIELDS = tuple(f.name for f in fields(PersonChanges))
 
 
 async def insert_person(
     conn: asyncpg.Connection,
     *,
     organisation_id: int,
-    fields: dict[str, Any],
+    person: NewPerson,
     documents: Sequence[DocumentInput],
     conflict_organisation_ids: Sequence[int] = (),
     external_ref: str | None = None,
 ) -> int:
     """Insert a person with summary, documents and conflicts; the caller owns the transaction."""
-    cols = [c for c in _PERSON_FIELDS if c in fields]
-    placeholders = ", ".join(f"${i + 3}" for i in range(len(cols)))
     try:
         person_id = await conn.fetchval(
-            f"INSERT INTO person (organisation_id, external_ref{''.join(', ' + c for c in cols)}"
-            f"{', consent_changed_at' if 'consent' in cols else ''}) "
-            f"VALUES ($1, $2{', ' + placeholders if cols else ''}"
-            f"{', now()' if 'consent' in cols else ''}) RETURNING id",
+            """
+            INSERT INTO person (organisation_id, external_ref, name, role, email, languages,
+                                summary, capacity_hours_per_month, available_from,
+                                available_until, willing_to_speak, speaker_topics, consent,
+                                consent_changed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                    CASE WHEN $13 THEN now() END)
+            RETURNING id
+            """,
             organisation_id,
             external_ref,
-            *[fields[c] for c in cols],
+            person.name,
+            person.role,
+            person.email,
+            person.languages,
+            person.summary,
+            person.capacity_hours_per_month,
+            person.available_from,
+            person.available_until,
+            person.willing_to_speak,
+            person.speaker_topics,
+            person.consent,
         )
     except asyncpg.UniqueViolationError as exc:
         raise AlreadyExists("a person with this external reference exists") from exc
     except asyncpg.CheckViolationError as exc:
         raise InvalidInput("available_from must not be after available_until") from exc
-    await set_summary(conn, int(person_id), str(fields.get("summary", "")))
-    await set_speaker_topics(conn, int(person_id), fields.get("speaker_topics", ()))
+    await set_summary(conn, int(person_id), person.summary)
+    await set_speaker_topics(conn, int(person_id), person.speaker_topics)
     await add_documents(conn, int(person_id), documents)
     await set_conflicts(conn, int(person_id), conflict_organisation_ids)
     return int(person_id)
 
 
-async def update_person(conn: asyncpg.Connection, person_id: int, fields: dict[str, Any]) -> None:
+async def update_person(conn: asyncpg.Connection, person_id: int, changes: PersonChanges) -> None:
     """Change person fields; a changed summary becomes pending for embedding."""
-    cols = [c for c in _PERSON_FIELDS if c in fields]
-    if cols:
-        sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+    sets = set_clause(changed_fields(changes), columns=_PERSON_FIELDS, first=2)
+    if sets:
+        consent = sets.params.get("consent")
         consent_sql = (
-            ", consent_changed_at = CASE WHEN consent IS DISTINCT FROM "
-            f"${cols.index('consent') + 2} THEN now() ELSE consent_changed_at END"
-            if "consent" in cols
+            f", consent_changed_at = CASE WHEN consent IS DISTINCT FROM {consent} "
+            "THEN now() ELSE consent_changed_at END"
+            if consent
             else ""
         )
         try:
             status = await conn.execute(
-                f"UPDATE person SET {sets}{consent_sql}, updated_at = now() WHERE id = $1",
+                f"UPDATE person SET {sets.sql}{consent_sql}, updated_at = now() WHERE id = $1",
                 person_id,
-                *[fields[c] for c in cols],
+                *sets.args,
             )
         except asyncpg.CheckViolationError as exc:
             raise InvalidInput("available_from must not be after available_until") from exc
-        if status.endswith(" 0"):
+        if rows_affected(status) == 0:
             raise NotFound(f"person {person_id} does not exist")
-    if "summary" in fields:
-        await set_summary(conn, person_id, str(fields["summary"]))
-    if "speaker_topics" in fields:
-        await set_speaker_topics(conn, person_id, fields["speaker_topics"])
+    if not isinstance(changes.summary, Unset):
+        await set_summary(conn, person_id, changes.summary)
+    if not isinstance(changes.speaker_topics, Unset):
+        await set_speaker_topics(conn, person_id, changes.speaker_topics)
 
 
 async def add_documents(
@@ -314,7 +276,7 @@ async def update_document(
         doc.body,
         doc.text_hash,
     )
-    if status.endswith(" 0"):
+    if rows_affected(status) == 0:
         raise NotFound(f"document {document_id} does not exist")
 
 
@@ -325,7 +287,7 @@ async def delete_document(conn: asyncpg.Connection, person_id: int, document_id:
         document_id,
         person_id,
     )
-    if status.endswith(" 0"):
+    if rows_affected(status) == 0:
         raise NotFound(f"document {document_id} does not exist")
 
 
@@ -365,5 +327,5 @@ async def lock_people(conn: asyncpg.Connection, person_ids: Sequence[int]) -> se
 async def delete_person(conn: asyncpg.Connection, person_id: int) -> None:
     """Erase a person and everything hanging off them (documents, matches, reservations)."""
     status = await conn.execute("DELETE FROM person WHERE id = $1", person_id)
-    if status.endswith(" 0"):
+    if rows_affected(status) == 0:
         raise NotFound(f"person {person_id} does not exist")

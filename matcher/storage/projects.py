@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import AlreadyExists, NotFound
 from matcher.records_programme import ProjectState
+from matcher.storage.sql import id_by_ref, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +85,7 @@ async def insert_project(
 
 async def project_id_by_ref(conn: asyncpg.Connection, external_ref: str) -> int | None:
     """The project with this external reference (demo data), if any."""
-    value = await conn.fetchval("SELECT id FROM project WHERE external_ref = $1", external_ref)
-    return int(value) if value is not None else None
+    return await id_by_ref(conn, "project", external_ref)
 
 
 async def upsert_participant(
@@ -234,11 +233,20 @@ async def get_project(conn: asyncpg.Connection, project_id: int) -> Project:
     return found[0]
 
 
-async def person_projects(conn: asyncpg.Connection, person_id: int) -> list[dict[str, Any]]:
-    """Projects a person is the contact for, JSON-ready (for the AVG export)."""
+@dataclass(frozen=True, slots=True)
+class ContactProject:
+    """A project a person is the contact for, with the organisation they stand for."""
+
+    id: int
+    title: str
+    organisation_id: int
+
+
+async def person_projects(conn: asyncpg.Connection, person_id: int) -> list[ContactProject]:
+    """Projects a person is the contact for (for the AVG export)."""
     rows = await conn.fetch(
         "SELECT p.id, p.title, pp.organisation_id FROM project_participant pp "
         "JOIN project p ON p.id = pp.project_id WHERE pp.contact_person_id = $1 ORDER BY p.id",
         person_id,
     )
-    return [dict(r) for r in rows]
+    return [record(ContactProject, r) for r in rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +11,7 @@ import asyncpg
 
 from matcher.learning.decisions import SCORER_FEATURE, Decision
 from matcher.states import MatchState
+from matcher.storage.sql import record
 
 # Every state that can carry a label; matches still proposed or cancelled teach nothing.
 _DECIDED_STATES = [
@@ -39,12 +39,8 @@ class StoredReranker:
     created_at: datetime
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _numeric(values: Any) -> dict[str, float]:
-    data = _json(values) or {}
+    data = values or {}
     return {
         str(k): float(v)
         for k, v in data.items()
@@ -91,15 +87,12 @@ async def decisions(conn: asyncpg.Connection) -> list[Decision]:
 
 
 def _model(row: asyncpg.Record) -> StoredReranker:
-    return StoredReranker(
-        id=row["id"],
-        version=row["version"],
+    return record(
+        StoredReranker,
+        row,
         feature_names=tuple(row["feature_names"]),
         payload=bytes(row["payload"]),
-        metrics=_json(row["metrics"]) or {},
-        decisions=row["decisions"],
-        active=row["active"],
-        created_at=row["created_at"],
+        metrics=row["metrics"] or {},
     )
 
 
@@ -129,13 +122,13 @@ async def insert_model(
     row = await conn.fetchrow(
         f"""
         INSERT INTO reranker_model (version, feature_names, payload, metrics, decisions)
-        VALUES ($1, $2, $3, $4::jsonb, $5)
+        VALUES ($1, $2, $3, $4, $5)
         RETURNING {_MODEL_COLUMNS}
         """,
         version,
         list(feature_names),
         payload,
-        json.dumps(metrics, allow_nan=False),
+        metrics,
         decisions,
     )
     return _model(row)

@@ -8,12 +8,12 @@ A member withdrawing its challenge ('withdrawn') also withdraws the leftover pro
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
-from matcher.records import ChallengeStatus, Principal
+from matcher.inputs import ChallengeChanges, changed_fields
+from matcher.records import Challenge, ChallengeStatus, Principal
 from matcher.storage import challenge_lifecycle as store
 
 MATCHER_ROLE = "matcher"
@@ -23,39 +23,43 @@ TERMS = ("starts_on", "needed_by", "hours_needed", "kind")
 
 
 def check_challenge_fields(
-    fields: dict[str, Any], *, today: date, starts_on: date | None = None
+    *,
+    needed_by: date | None,
+    starts_on: date | None,
+    status: ChallengeStatus | None,
+    today: date,
 ) -> None:
-    """needed_by may not lie in the past or before the start; the matcher alone sets 'matched'."""
-    needed = fields.get("needed_by")
-    if needed is not None and needed < today:
-        raise InvalidInput(f"needed_by ({needed}) lies in the past", field="needed_by")
-    start = fields.get("starts_on", starts_on)
-    if needed is not None and start is not None and needed < start:
+    """needed_by (when given) may not lie in the past or before the start; the matcher alone
+    sets 'matched'."""
+    if needed_by is not None and needed_by < today:
+        raise InvalidInput(f"needed_by ({needed_by}) lies in the past", field="needed_by")
+    if needed_by is not None and starts_on is not None and needed_by < starts_on:
         raise InvalidInput("needed_by must not be before starts_on", field="needed_by")
-    if fields.get("status") in (ChallengeStatus.matched, ChallengeStatus.matched.value):
+    if status is ChallengeStatus.matched:
         raise InvalidInput(
             "status 'matched' is set when a match is accepted, not by hand", field="status"
         )
 
 
-def terms_changed(fields: dict[str, Any], current: dict[str, Any]) -> bool:
+def terms_changed(changes: ChallengeChanges, current: Challenge) -> bool:
     """Whether the update changes dates, hours or kind."""
-    return any(k in fields and fields[k] != current.get(k) for k in TERMS)
+    given = changed_fields(changes)
+    return any(k in given and given[k] != getattr(current, k) for k in TERMS)
 
 
 async def after_update(
     conn: asyncpg.Connection,
     challenge_id: int,
     *,
-    fields: dict[str, Any],
-    before: dict[str, Any],
+    changes: ChallengeChanges,
+    before: Challenge,
 ) -> None:
     """After a member's change: stale proposals are recomputed; withdrawing removes them."""
-    if fields.get("status") in (ChallengeStatus.withdrawn, ChallengeStatus.closed):
+    if changes.status in (ChallengeStatus.withdrawn, ChallengeStatus.closed):
         await store.withdraw_proposals(
             conn, challenge_id, actor_role=MATCHER_ROLE, note="vraag ingetrokken of gesloten"
         )
-    elif terms_changed(fields, before):
+    elif terms_changed(changes, before):
         await store.mark_terms_changed(conn, challenge_id)
 
 

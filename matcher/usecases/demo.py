@@ -11,12 +11,21 @@ from typing import Any
 import asyncpg
 
 from matcher.errors import NotFound
-from matcher.records import Role
+from matcher.inputs import (
+    ChallengeChanges,
+    DocumentInput,
+    NewChallenge,
+    NewPerson,
+    OrganisationChanges,
+    PersonChanges,
+    changed_fields,
+    changes_between,
+)
+from matcher.records import ChallengeKind, ChallengeStatus, Role
 from matcher.storage import challenges as challenge_store
 from matcher.storage import keys as key_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases.keys import create_key
 
 
@@ -41,11 +50,16 @@ class DemoReport:
     challenges_changed: int = 0
 
 
-def _data(name: str) -> list[dict[str, Any]]:
+def demo_data(name: str) -> Any:
+    """One of the demo network's JSON files, parsed."""
     text = (
         resources.files("matcher.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     )
-    value: list[dict[str, Any]] = json.loads(text)
+    return json.loads(text)
+
+
+def _data(name: str) -> list[dict[str, Any]]:
+    value: list[dict[str, Any]] = demo_data(name)
     return value
 
 
@@ -73,31 +87,31 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             org_id = created.id
             report.organisations_created += 1
         else:
+            wanted = OrganisationChanges(
+                name=org["name"],
+                sector_code=org["sector"],
+                province=org["province"],
+                contact_email=org["contact_email"],
+            )
             current = await org_store.get_organisation(conn, org_id)
-            wanted = {
-                "name": org["name"],
-                "sector_code": org["sector"],
-                "province": org["province"],
-                "contact_email": org["contact_email"],
-            }
-            changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-            if changes:
+            changes = changes_between(current, wanted, OrganisationChanges)
+            if changed_fields(changes):
                 await org_store.update_organisation(conn, org_id, changes)
         org_ids[org["key"]] = org_id
     for person in _data("people.json"):
-        fields = {
-            "name": person["name"],
-            "role": person["role"],
-            "email": person["email"],
-            "languages": list(person["languages"]),
-            "summary": person["summary"],
-            "capacity_hours_per_month": float(person["capacity_hours_per_month"]),
-            "available_from": _date(person.get("available_from")),
-            "available_until": _date(person.get("available_until")),
-            "willing_to_speak": bool(person["willing_to_speak"]),
-            "speaker_topics": list(person.get("speaker_topics", [])),
-            "consent": bool(person["consent"]),
-        }
+        profile = NewPerson(
+            name=person["name"],
+            role=person["role"],
+            email=person["email"],
+            languages=tuple(person["languages"]),
+            summary=person["summary"],
+            capacity_hours_per_month=float(person["capacity_hours_per_month"]),
+            available_from=_date(person.get("available_from")),
+            available_until=_date(person.get("available_until")),
+            willing_to_speak=bool(person["willing_to_speak"]),
+            speaker_topics=tuple(person.get("speaker_topics", [])),
+            consent=bool(person["consent"]),
+        )
         documents = [
             DocumentInput(kind=d["kind"], title=d.get("title", ""), body=d["text"])
             for d in person["documents"]
@@ -108,7 +122,7 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             await people_store.insert_person(
                 conn,
                 organisation_id=org_ids[person["organisation"]],
-                fields=fields,
+                person=profile,
                 documents=documents,
                 conflict_organisation_ids=conflicts,
                 external_ref=person["key"],
@@ -116,50 +130,38 @@ async def load_demo(conn: asyncpg.Connection) -> DemoReport:
             report.people_created += 1
             continue
         current_person = await people_store.get_person(conn, person_id)
-        changed = {
-            k: v
-            for k, v in fields.items()
-            if (tuple(v) if isinstance(v, list) else v) != getattr(current_person, k)
-        }
-        if changed:
+        changed = changes_between(current_person, profile, PersonChanges)
+        if changed_fields(changed):
             await people_store.update_person(conn, person_id, changed)
         docs_changed = await people_store.sync_documents(conn, person_id, documents)
         if tuple(sorted(set(conflicts))) != current_person.conflict_organisation_ids:
             await people_store.set_conflicts(conn, person_id, conflicts)
-        if changed or docs_changed:
+        if changed_fields(changed) or docs_changed:
             report.people_changed += 1
     for challenge in _data("challenges.json"):
-        fields = {
-            "title": challenge["title"],
-            "description": challenge["description"],
-            "kind": challenge["kind"],
-            "hours_needed": challenge.get("hours_needed"),
-            "starts_on": _date(challenge.get("starts_on")),
-            "needed_by": _date(challenge.get("needed_by")),
-            "status": challenge.get("status", "open"),
-        }
+        hours = challenge.get("hours_needed")
+        new = NewChallenge(
+            title=challenge["title"],
+            description=challenge["description"],
+            kind=ChallengeKind(challenge["kind"]),
+            hours_needed=float(hours) if hours is not None else None,
+            starts_on=_date(challenge.get("starts_on")),
+            needed_by=_date(challenge.get("needed_by")),
+            status=ChallengeStatus(challenge.get("status", "open")),
+        )
         challenge_id = await challenge_store.challenge_id_by_ref(conn, challenge["key"])
         if challenge_id is None:
             await challenge_store.insert_challenge(
                 conn,
                 organisation_id=org_ids[challenge["organisation"]],
-                fields={k: v for k, v in fields.items() if v is not None},
+                challenge=new,
                 external_ref=challenge["key"],
             )
             report.challenges_created += 1
             continue
         current_challenge = await challenge_store.get_challenge(conn, challenge_id)
-        diff = {
-            k: v
-            for k, v in fields.items()
-            if (
-                getattr(current_challenge, k).value
-                if k in ("kind", "status")
-                else getattr(current_challenge, k)
-            )
-            != v
-        }
-        if diff:
+        diff = changes_between(current_challenge, new, ChallengeChanges)
+        if changed_fields(diff):
             await challenge_store.update_challenge(conn, challenge_id, diff)
             report.challenges_changed += 1
     return report

@@ -7,16 +7,15 @@ external references or series dates, and staffed events are left as they are.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from embeddings.base import Embedder
 from matcher.errors import NotFound
+from matcher.inputs import EventChanges
 from matcher.matching.programme import months_before, third_thursday
 from matcher.records import Principal, Role
 from matcher.records_programme import EventKind, EventState, ProjectState
@@ -27,6 +26,7 @@ from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import projects as project_store
 from matcher.usecases import networks, programme, projects
+from matcher.usecases.demo import demo_data
 from matcher.usecases.speakers import suggest_speakers
 
 DEMO_MANAGER = Principal(key_id=0, role=Role.programme_manager, organisation_id=None)
@@ -45,13 +45,7 @@ class ProgrammeDemoReport:
 
 
 def _data() -> dict[str, Any]:
-    text = (
-        resources.files("matcher.demo")
-        .joinpath("data")
-        .joinpath("programme.json")
-        .read_text(encoding="utf-8")
-    )
-    value: dict[str, Any] = json.loads(text)
+    value: dict[str, Any] = demo_data("programme.json")
     return value
 
 
@@ -178,17 +172,15 @@ async def _past_events(
         starts_at, ends_at = programme.theme_event_times(day)
         event = await event_store.insert_event(
             conn,
-            {
-                "kind": EventKind.theme_event.value,
-                "theme": item["theme"],
-                "description": item["description"],
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "place": "Hanzehuis Groningen",
-                "speaker_slots": 2,
-                "series_date": day,
-                "external_ref": ref,
-            },
+            kind=EventKind.theme_event,
+            theme=item["theme"],
+            description=item["description"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place="Hanzehuis Groningen",
+            speaker_slots=2,
+            series_date=day,
+            external_ref=ref,
         )
         spoke = await _staff(conn, embedder, event.id, today=today, accept=2, report=report)
         await programme.mark_held(conn, DEMO_MANAGER, event.id, speaker_person_ids=spoke, now=now)
@@ -216,7 +208,7 @@ async def _next_events(
         await event_store.update_event(
             conn,
             event.id,
-            {"theme": item["theme"], "description": item["description"], "place": item["place"]},
+            EventChanges(theme=item["theme"], description=item["description"], place=item["place"]),
         )
         await _staff(conn, embedder, event.id, today=today, accept=1, report=report)
 

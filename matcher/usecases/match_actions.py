@@ -4,11 +4,11 @@ complete (booking hours) and cancel; each locks the match and records the step i
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, NotFound
+from matcher.inputs import UNSET, Unset
 from matcher.match_lifecycle import (
     INTRODUCTION_MAX,
     MEMBER_ACTIONS,
@@ -58,9 +58,18 @@ async def _move(
     *,
     reason_code: RejectionReason | None = None,
     note: str | None = None,
-    **fields: Any,
+    introduction_text: str | Unset = UNSET,
+    hours_spent: float | Unset = UNSET,
+    outcome_rating: int | Unset = UNSET,
 ) -> None:
-    await store.set_state(conn, match.id, target, **fields)
+    await store.set_state(
+        conn,
+        match.id,
+        target,
+        introduction_text=introduction_text,
+        hours_spent=hours_spent,
+        outcome_rating=outcome_rating,
+    )
     await store.insert_transition(
         conn,
         match.id,

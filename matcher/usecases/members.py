@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 import asyncpg
 
 from matcher.errors import Forbidden, InvalidInput, NotFound
+from matcher.inputs import (
+    ChallengeChanges,
+    DocumentInput,
+    NewChallenge,
+    NewPerson,
+    OrganisationChanges,
+    PersonChanges,
+    Unset,
+    merged,
+)
 from matcher.records import (
     Challenge,
     ChallengeStatus,
@@ -22,9 +31,8 @@ from matcher.storage import challenges as challenge_store
 from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases import match_rules
-from matcher.usecases.challenge_lifecycle import TERMS, after_update, check_challenge_fields
+from matcher.usecases.challenge_lifecycle import after_update, check_challenge_fields
 
 
 def _require_staff(principal: Principal, action: str) -> None:
@@ -67,27 +75,29 @@ async def get_organisation(
 
 
 async def create_organisation(
-    conn: asyncpg.Connection, principal: Principal, fields: dict[str, Any]
+    conn: asyncpg.Connection,
+    principal: Principal,
+    *,
+    name: str,
+    sector_code: str,
+    province: str,
+    contact_email: str,
 ) -> Organisation:
     """Add a member organisation (programme manager, admin)."""
     _require_staff(principal, "add organisations")
     return await org_store.create_organisation(
-        conn,
-        name=fields["name"],
-        sector_code=fields["sector"],
-        province=fields["province"],
-        contact_email=fields["contact_email"],
+        conn, name=name, sector_code=sector_code, province=province, contact_email=contact_email
     )
 
 
 async def update_organisation(
-    conn: asyncpg.Connection, principal: Principal, organisation_id: int, fields: dict[str, Any]
+    conn: asyncpg.Connection,
+    principal: Principal,
+    organisation_id: int,
+    changes: OrganisationChanges,
 ) -> Organisation:
     """Change an organisation (programme manager, admin)."""
     _require_staff(principal, "change organisations")
-    changes = dict(fields)
-    if "sector" in changes:
-        changes["sector_code"] = changes.pop("sector")
     return await org_store.update_organisation(conn, organisation_id, changes)
 
 
@@ -134,7 +144,7 @@ async def create_person(
     principal: Principal,
     *,
     organisation_id: int | None,
-    fields: dict[str, Any],
+    person: NewPerson,
     documents: Sequence[DocumentInput],
     conflict_organisation_ids: Sequence[int],
 ) -> Person:
@@ -149,7 +159,7 @@ async def create_person(
     person_id = await people_store.insert_person(
         conn,
         organisation_id=org,
-        fields=fields,
+        person=person,
         documents=documents,
         conflict_organisation_ids=conflict_organisation_ids,
     )
@@ -160,20 +170,20 @@ async def update_person(
     conn: asyncpg.Connection,
     principal: Principal,
     person_id: int,
-    fields: dict[str, Any],
+    changes: PersonChanges,
     *,
     conflict_organisation_ids: Sequence[int] | None = None,
 ) -> Person:
     """Change a profile; a changed summary is re-embedded."""
     person = await get_person(conn, principal, person_id)
-    merged_from = fields.get("available_from", person.available_from)
-    merged_until = fields.get("available_until", person.available_until)
+    merged_from = merged(changes.available_from, person.available_from)
+    merged_until = merged(changes.available_until, person.available_until)
     if merged_from and merged_until and merged_from > merged_until:
         raise InvalidInput(
             "available_from must not be after available_until", field="available_until"
         )
-    await people_store.update_person(conn, person_id, fields)
-    if fields.get("consent") is False:
+    await people_store.update_person(conn, person_id, changes)
+    if changes.consent is False:
         await match_rules.consent_withdrawn(conn, principal, person_id)
     if conflict_organisation_ids is not None:
         if person.organisation_id in conflict_organisation_ids:
@@ -275,13 +285,20 @@ async def create_challenge(
     principal: Principal,
     *,
     organisation_id: int | None,
-    fields: dict[str, Any],
+    challenge: NewChallenge,
 ) -> Challenge:
     """Post a challenge; it is stored at once and embedded after."""
-    check_challenge_fields(fields, today=date.today())
+    check_challenge_fields(
+        needed_by=challenge.needed_by,
+        starts_on=challenge.starts_on,
+        status=challenge.status,
+        today=date.today(),
+    )
     org = _target_organisation(principal, organisation_id)
     await org_store.lock_organisation(conn, org)
-    challenge_id = await challenge_store.insert_challenge(conn, organisation_id=org, fields=fields)
+    challenge_id = await challenge_store.insert_challenge(
+        conn, organisation_id=org, challenge=challenge
+    )
     return await challenge_store.get_challenge(conn, challenge_id)
 
 
@@ -295,22 +312,26 @@ def require_own_challenge(principal: Principal, challenge: Challenge, *, action:
 
 
 async def update_challenge(
-    conn: asyncpg.Connection, principal: Principal, challenge_id: int, fields: dict[str, Any]
+    conn: asyncpg.Connection, principal: Principal, challenge_id: int, changes: ChallengeChanges
 ) -> Challenge:
     """Change a challenge; a changed text is re-embedded."""
     challenge = await challenge_store.get_challenge(conn, challenge_id)
     require_own_challenge(principal, challenge, action="may change it")
-    starts = fields.get("starts_on", challenge.starts_on)
-    needed = fields.get("needed_by", challenge.needed_by)
+    starts = merged(changes.starts_on, challenge.starts_on)
+    needed = merged(changes.needed_by, challenge.needed_by)
     if starts and needed and starts > needed:
         raise InvalidInput("starts_on must not be after needed_by", field="needed_by")
-    check_challenge_fields(fields, today=date.today(), starts_on=challenge.starts_on)
-    await challenge_store.update_challenge(conn, challenge_id, fields)
-    before = {k: getattr(challenge, k) for k in TERMS}
-    await after_update(conn, challenge_id, fields=fields, before=before)
-    status = fields.get("status")
-    if status is not None and ChallengeStatus(status) is not ChallengeStatus.open:
-        await match_rules.challenge_closed(conn, principal, challenge_id, ChallengeStatus(status))
+    check_challenge_fields(
+        needed_by=None if isinstance(changes.needed_by, Unset) else changes.needed_by,
+        starts_on=starts,
+        status=None if isinstance(changes.status, Unset) else changes.status,
+        today=date.today(),
+    )
+    await challenge_store.update_challenge(conn, challenge_id, changes)
+    await after_update(conn, challenge_id, changes=changes, before=challenge)
+    status = changes.status
+    if not isinstance(status, Unset) and status is not ChallengeStatus.open:
+        await match_rules.challenge_closed(conn, principal, challenge_id, status)
     return await challenge_store.get_challenge(conn, challenge_id)
 
 

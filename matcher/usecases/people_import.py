@@ -7,7 +7,7 @@ same file twice changes nothing the second time. Runs in the caller's transactio
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import asyncpg
@@ -22,11 +22,18 @@ from matcher.importing.people_sheet import (
     parse_sheet,
     read_sheet,
 )
+from matcher.inputs import (
+    UNSET,
+    DocumentInput,
+    NewPerson,
+    PersonChanges,
+    changed_fields,
+    changes_between,
+)
 from matcher.records import Person, Principal
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import people_import as store
-from matcher.storage.people import DocumentInput
 from matcher.usecases import members
 
 # Documents made from the profile fields themselves, not track-record items of the file.
@@ -66,33 +73,28 @@ class ImportReport:
         }
 
 
-def _fields(row: PersonRow) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "email": row.email,
-        "role": row.role,
-        "summary": row.summary,
-        "capacity_hours_per_month": row.capacity_hours_per_month,
-        "available_from": row.available_from,
-        "available_until": row.available_until,
-        "willing_to_speak": row.willing_to_speak,
-        "speaker_topics": list(row.speaker_topics),
-        "languages": list(row.languages),
-        "consent": row.consent,
-    }
+def _new_person(row: PersonRow) -> NewPerson:
+    return NewPerson(
+        name=row.name,
+        email=row.email,
+        role=row.role,
+        summary=row.summary,
+        capacity_hours_per_month=row.capacity_hours_per_month,
+        available_from=row.available_from,
+        available_until=row.available_until,
+        willing_to_speak=row.willing_to_speak,
+        speaker_topics=row.speaker_topics,
+        languages=row.languages,
+        consent=row.consent,
+    )
 
 
-def _changed(person: Person, fields: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in fields.items():
-        current = getattr(person, key)
-        if isinstance(current, tuple):
-            current = list(current)
-        if key == "email":
-            current = current.lower()
-        if current != value:
-            out[key] = value
-    return out
+def _changes(person: Person, row: PersonRow) -> PersonChanges:
+    """The profile fields the row changes; an address differing only in case is the same."""
+    changes = changes_between(person, row, PersonChanges)
+    if changes.email == person.email.lower():
+        changes = replace(changes, email=UNSET)
+    return changes
 
 
 def _documents(row: PersonRow, person: Person | None) -> list[DocumentInput]:
@@ -182,7 +184,6 @@ async def import_people(
     for row in rows:
         if row.line in bad_lines:
             continue
-        fields = _fields(row)
         found = existing.get(row.email)
         if found is None:
             report.created.append(row.line)
@@ -191,20 +192,20 @@ async def import_people(
                     conn,
                     principal,
                     organisation_id=org_ids[row.organisation],
-                    fields=fields,
+                    person=_new_person(row),
                     documents=_documents(row, None),
                     conflict_organisation_ids=(),
                 )
             continue
         person = await members.get_person(conn, principal, found[0])
-        changed = _changed(person, fields)
+        changed = _changes(person, row)
         documents = _documents(row, person)
-        if not changed and _same_documents(person, documents):
+        if not changed_fields(changed) and _same_documents(person, documents):
             report.unchanged.append(row.line)
             continue
         report.updated.append(row.line)
         if not dry_run:
-            if changed:
+            if changed_fields(changed):
                 await members.update_person(conn, principal, person.id, changed)
             await people_store.sync_documents(conn, person.id, documents)
     return report

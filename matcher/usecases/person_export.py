@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import outbox as outbox_store
 from matcher.storage import projects as project_store
+from matcher.storage.outbox import OutboxMessage
 from matcher.usecases.members import get_person
 
 
@@ -72,7 +74,37 @@ async def export_person(
             for m in matches
         ],
         # Mail sent to the person or naming them (introductions, their digests).
-        "mail": await outbox_store.person_mail(conn, person_id, person.email),
-        "speaker_invitations": await event_store.person_invitations(conn, person_id),
-        "project_contact_for": await project_store.person_projects(conn, person_id),
+        "mail": [
+            _mail(m, person.email)
+            for m in await outbox_store.person_mail(conn, person_id, person.email)
+        ],
+        "speaker_invitations": [
+            _json_ready(i) for i in await event_store.person_invitations(conn, person_id)
+        ],
+        "project_contact_for": [
+            _json_ready(p) for p in await project_store.person_projects(conn, person_id)
+        ],
+    }
+
+
+def _json_ready(item: Any) -> dict[str, Any]:
+    """A record's fields in order, moments as ISO 8601 text."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(item).items()}
+
+
+def _mail(message: OutboxMessage, email: str) -> dict[str, Any]:
+    own = bool(email) and message.recipient.lower() == email.lower()
+    # Mail to others only as a fact: their address and text (with their own signed links in
+    # it) are not this person's data.
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "to_this_person": own,
+        "recipient": message.recipient if own else None,
+        "language": message.language,
+        "subject": message.subject,
+        "text": message.body_text if own else None,
+        "state": message.state,
+        "created_at": message.created_at.isoformat(),
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
     }

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
+from matcher.inputs import DocumentInput, EventChanges, Unset, merged
 from matcher.matching.programme import theme_event_dates
 from matcher.records import Principal
 from matcher.records_programme import (
@@ -22,7 +22,6 @@ from matcher.records_programme import (
 )
 from matcher.storage import events as event_store
 from matcher.storage import people as people_store
-from matcher.storage.people import DocumentInput
 from matcher.usecases.invitation_mail import enqueue_invitation_mail
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
@@ -102,22 +101,22 @@ async def create_event(
         raise InvalidInput("an event needs at least one speaker slot", field="speaker_slots")
     if data.kind is EventKind.sector_meeting and not data.sector_code:
         raise InvalidInput("a sector meeting names its sector", field="sector_code")
-    fields: dict[str, Any] = {
-        "kind": data.kind.value,
-        "theme": data.theme,
-        "description": data.description,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "place": data.place,
-        "online": data.online,
-        "speaker_slots": data.speaker_slots,
-        "sector_code": data.sector_code,
-        "network_id": data.network_id,
-        "external_ref": data.external_ref,
-    }
     try:
         async with conn.transaction():
-            return await event_store.insert_event(conn, fields)
+            return await event_store.insert_event(
+                conn,
+                kind=data.kind,
+                theme=data.theme,
+                description=data.description,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=data.place,
+                online=data.online,
+                speaker_slots=data.speaker_slots,
+                sector_code=data.sector_code,
+                network_id=data.network_id,
+                external_ref=data.external_ref,
+            )
     except asyncpg.ForeignKeyViolationError as exc:
         raise InvalidInput("unknown sector or knowledge network", field="sector_code") from exc
 
@@ -145,14 +144,11 @@ async def generate_theme_calendar(
     return [e for e in created if e.series_date in set(missing)]
 
 
-_CHANGEABLE = ("theme", "description", "starts_at", "ends_at", "place", "online", "speaker_slots")
-
-
 async def update_event(
     conn: asyncpg.Connection,
     principal: Principal,
     event_id: int,
-    changes: dict[str, Any],
+    changes: EventChanges,
     *,
     now: datetime,
 ) -> Event:
@@ -161,16 +157,19 @@ async def update_event(
     event = await event_store.get_event(conn, event_id, lock=True)
     if event.state in (EventState.held, EventState.cancelled):
         raise Conflict(f"the event is {event.state.value}; it cannot change", code="event_closed")
-    fields = {k: v for k, v in changes.items() if k in _CHANGEABLE and v is not None}
-    if "starts_at" in fields or "ends_at" in fields:
-        starts_at = as_local(fields.get("starts_at", event.starts_at))
+    if not isinstance(changes.starts_at, Unset) or not isinstance(changes.ends_at, Unset):
+        starts_at = as_local(merged(changes.starts_at, event.starts_at))
         duration = event.ends_at - event.starts_at
-        ends_at = as_local(fields["ends_at"]) if "ends_at" in fields else starts_at + duration
+        ends_at = (
+            starts_at + duration
+            if isinstance(changes.ends_at, Unset)
+            else as_local(changes.ends_at)
+        )
         _check_times(starts_at, ends_at, now)
-        fields["starts_at"], fields["ends_at"] = starts_at, ends_at
-    if "speaker_slots" in fields and fields["speaker_slots"] <= 0:
+        changes = replace(changes, starts_at=starts_at, ends_at=ends_at)
+    if not isinstance(changes.speaker_slots, Unset) and changes.speaker_slots <= 0:
         raise InvalidInput("an event needs at least one speaker slot", field="speaker_slots")
-    return await event_store.update_event(conn, event_id, fields)
+    return await event_store.update_event(conn, event_id, changes)
 
 
 async def cancel_event(conn: asyncpg.Connection, principal: Principal, event_id: int) -> Event:
@@ -185,7 +184,7 @@ async def cancel_event(conn: asyncpg.Connection, principal: Principal, event_id:
     for inv in invitations:
         if inv.state in (InvitationState.invited, InvitationState.accepted):
             await event_store.set_invitation_state(conn, inv.id, InvitationState.cancelled)
-    return await event_store.update_event(conn, event_id, {"state": EventState.cancelled.value})
+    return await event_store.set_event_state(conn, event_id, EventState.cancelled)
 
 
 async def confirm_programme(conn: asyncpg.Connection, principal: Principal, event_id: int) -> Event:
@@ -199,9 +198,7 @@ async def confirm_programme(conn: asyncpg.Connection, principal: Principal, even
     invitations = (await event_store.invitations_for(conn, [event_id]))[event_id]
     if not any(i.state is InvitationState.accepted for i in invitations):
         raise Conflict("no speaker has accepted yet", code="no_accepted_speaker")
-    return await event_store.update_event(
-        conn, event_id, {"state": EventState.programme_confirmed.value}
-    )
+    return await event_store.set_event_state(conn, event_id, EventState.programme_confirmed)
 
 
 def talk_document(event: Event, invitation: Invitation) -> DocumentInput:
@@ -254,7 +251,7 @@ async def mark_held(
             )
         elif inv.state in (InvitationState.invited, InvitationState.accepted):
             await event_store.set_invitation_state(conn, inv.id, InvitationState.cancelled)
-    await event_store.update_event(conn, event_id, {"state": EventState.held.value})
+    await event_store.set_event_state(conn, event_id, EventState.held)
     return await get_programme(conn, principal, event_id)
 
 
@@ -327,7 +324,7 @@ async def invite_speaker(
         score=score,
     )
     if event.state is EventState.planned:
-        await event_store.update_event(conn, event_id, {"state": EventState.speakers_invited.value})
+        await event_store.set_event_state(conn, event_id, EventState.speakers_invited)
     # The invitation mail is written in the same transaction: it goes out once, or not at all.
     await enqueue_invitation_mail(conn, invitation_id)
     return await event_store.get_invitation(conn, invitation_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from matcher.errors import Conflict, Forbidden, InvalidInput, NotFound
+from matcher.inputs import DocumentInput
 from matcher.records import Principal
 from matcher.records_programme import CLOSED_PROJECT_STATES, ProjectState
 from matcher.states import MatchState
@@ -14,7 +15,6 @@ from matcher.storage import matches as match_store
 from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage import projects as project_store
-from matcher.storage.people import DocumentInput
 from matcher.storage.projects import Project
 from matcher.usecases.programme import require_staff
 
@@ -59,6 +59,16 @@ async def _check_participant(conn: asyncpg.Connection, p: ParticipantInput) -> N
         raise InvalidInput("hours cannot be negative", field="participants")
 
 
+async def _pledge(conn: asyncpg.Connection, project_id: int, p: ParticipantInput) -> None:
+    await project_store.upsert_participant(
+        conn,
+        project_id,
+        p.organisation_id,
+        contact_person_id=p.contact_person_id,
+        hours_pledged=p.hours_pledged,
+    )
+
+
 async def create_project(
     conn: asyncpg.Connection,
     principal: Principal,
@@ -88,13 +98,7 @@ async def create_project(
         external_ref=external_ref,
     )
     for p in participants:
-        await project_store.upsert_participant(
-            conn,
-            project_id,
-            p.organisation_id,
-            contact_person_id=p.contact_person_id,
-            hours_pledged=p.hours_pledged,
-        )
+        await _pledge(conn, project_id, p)
     return await project_store.get_project(conn, project_id)
 
 
@@ -139,13 +143,7 @@ async def join_project(
     if state in CLOSED_PROJECT_STATES:
         raise Conflict(f"the project is {state}", code="project_closed")
     await _check_participant(conn, participant)
-    await project_store.upsert_participant(
-        conn,
-        project_id,
-        participant.organisation_id,
-        contact_person_id=participant.contact_person_id,
-        hours_pledged=participant.hours_pledged,
-    )
+    await _pledge(conn, project_id, participant)
     return await project_store.get_project(conn, project_id)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncpg
 import httpx
 
+from matcher import db
 from matcher.records import Role
 from matcher.usecases.keys import create_key
 from tests.conftest import LiveServer
@@ -13,7 +13,7 @@ from tests.conftest import LiveServer
 async def test_created_person_is_readable_the_moment_the_answer_arrives(
     live_server: LiveServer, db_url: str
 ) -> None:
-    observer = await asyncpg.connect(db_url)
+    observer = await db.connect(db_url)
     try:
         staff = await create_key(observer, role=Role.programme_manager, organisation_id=None)
         headers = {"Authorization": f"Bearer {staff}"}

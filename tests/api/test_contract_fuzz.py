@@ -37,7 +37,8 @@ from schemathesis.specs.openapi.checks import (
 
 from embeddings.hashing import HashingEmbedder
 from matcher import db
-from matcher.records import Principal, Role
+from matcher.inputs import NewChallenge, NewPerson
+from matcher.records import ChallengeKind, Principal, Role
 from matcher.settings import Settings
 from tests.conftest import TEMPLATE
 
@@ -61,7 +62,7 @@ class Live:
 
 
 async def _seed(url: str) -> tuple[dict[str, str], dict[str, int]]:
-    from matcher.storage.people import DocumentInput
+    from matcher.inputs import DocumentInput
     from matcher.usecases import members
     from matcher.usecases.embedding import embed_pending
     from matcher.usecases.keys import create_key
@@ -75,29 +76,30 @@ async def _seed(url: str) -> tuple[dict[str, str], dict[str, int]]:
             org_a = await members.create_organisation(
                 conn,
                 staff,
-                {
-                    "name": "A",
-                    "sector": "overheden",
-                    "province": "Drenthe",
-                    "contact_email": "a@a.nl",
-                },
+                name="A",
+                sector_code="overheden",
+                province="Drenthe",
+                contact_email="a@a.nl",
             )
             org_b = await members.create_organisation(
                 conn,
                 staff,
-                {"name": "B", "sector": "ict", "province": "Groningen", "contact_email": "b@b.nl"},
+                name="B",
+                sector_code="ict",
+                province="Groningen",
+                contact_email="b@b.nl",
             )
             person = await members.create_person(
                 conn,
                 staff,
                 organisation_id=org_b.id,
-                fields={
-                    "name": "Bea",
-                    "email": "bea@b.nl",
-                    "consent": True,
-                    "summary": "Cloudmigratie en back-ups.",
-                    "capacity_hours_per_month": 20,
-                },
+                person=NewPerson(
+                    name="Bea",
+                    email="bea@b.nl",
+                    consent=True,
+                    summary="Cloudmigratie en back-ups.",
+                    capacity_hours_per_month=20,
+                ),
                 documents=[DocumentInput(kind="project", title="Back-up", body="Back-upbeleid.")],
                 conflict_organisation_ids=[],
             )
@@ -105,12 +107,12 @@ async def _seed(url: str) -> tuple[dict[str, str], dict[str, int]]:
                 conn,
                 staff,
                 organisation_id=org_a.id,
-                fields={
-                    "title": "Back-ups",
-                    "description": "Wij zoeken hulp bij ons back-upbeleid en de cloud.",
-                    "kind": "knowledge",
-                    "hours_needed": 4.0,
-                },
+                challenge=NewChallenge(
+                    title="Back-ups",
+                    description="Wij zoeken hulp bij ons back-upbeleid en de cloud.",
+                    kind=ChallengeKind.knowledge,
+                    hours_needed=4.0,
+                ),
             )
             member = await create_key(conn, role=Role.member, organisation_id=org_a.id)
             manager = await create_key(conn, role=Role.programme_manager, organisation_id=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 
 import asyncpg
 
@@ -97,13 +96,13 @@ async def insert_match(
     """One match with its creation and its last transition."""
     match_id: int = await conn.fetchval(
         "INSERT INTO match (challenge_id, person_id, state, rank, score, score_parts, features, "
-        "outcome_rating) VALUES ($1, $2, $3, 1, $4, $5::jsonb, $6::jsonb, $7) RETURNING id",
+        "outcome_rating) VALUES ($1, $2, $3, 1, $4, $5, $6, $7) RETURNING id",
         challenge_id,
         person_id,
         state,
         score,
-        json.dumps(score_parts if score_parts is not None else {"score": score}),
-        json.dumps(features),
+        score_parts if score_parts is not None else {"score": score},
+        features,
         outcome_rating,
     )
     await conn.execute(

@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 from typer.testing import CliRunner
 
+from matcher import db
 from matcher.learning.decisions import Label
 from matcher.learning.model import load_reranker
 from matcher.settings import get_settings
@@ -165,14 +166,14 @@ def test_train_command_reports_cold_start_then_trains(cli_env: None, db_url: str
     from matcher.cli import app
 
     async def seed() -> None:
-        conn = await asyncpg.connect(db_url)
+        conn = await db.connect(db_url)
         try:
             await seed_decisions(conn, synthetic_decisions(challenges=6, per_challenge=10))
         finally:
             await conn.close()
 
     async def models() -> list[tuple[int, bool]]:
-        conn = await asyncpg.connect(db_url)
+        conn = await db.connect(db_url)
         try:
             return await _models(conn)
         finally:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import asyncpg
 
+from matcher.inputs import NewPerson, PersonChanges
 from matcher.matching.lexical import LexicalStats
 from matcher.matching.scoring import ScoringConfig, rank
 from matcher.matching.speaker import TOPICS_KIND
@@ -92,23 +93,20 @@ async def test_speaker_topics_document_follows_the_profile(conn: asyncpg.Connect
     person = await people_store.insert_person(
         conn,
         organisation_id=org,
-        fields={
-            "name": "P",
-            "email": "p@x.org",
-            "consent": True,
-            "speaker_topics": ["AI in de zorg"],
-        },
+        person=NewPerson(
+            name="P", email="p@x.org", consent=True, speaker_topics=("AI in de zorg",)
+        ),
         documents=(),
     )
     body = "SELECT body FROM document WHERE person_id = $1 AND kind = 'speaker_topics'"
     assert await conn.fetchval(body, person) == "AI in de zorg"
     await people_store.update_person(
-        conn, person, {"speaker_topics": ["AI in de zorg", "De AI-verordening"]}
+        conn, person, PersonChanges(speaker_topics=("AI in de zorg", "De AI-verordening"))
     )
     assert await conn.fetchval(body, person) == "AI in de zorg; De AI-verordening"
-    await people_store.update_person(conn, person, {"speaker_topics": []})
+    await people_store.update_person(conn, person, PersonChanges(speaker_topics=()))
     assert await conn.fetchval(body, person) is None
-    await people_store.update_person(conn, person, {"speaker_topics": ["Cloud"]})
+    await people_store.update_person(conn, person, PersonChanges(speaker_topics=("Cloud",)))
     today = date.today()
     [loaded] = await candidate_store.load_candidates(
         conn,

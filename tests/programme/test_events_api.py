@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from matcher.matching.programme import third_thursday
 from matcher.records import Role
+from matcher.records_programme import EventKind
 from matcher.storage import events as event_store
 from tests.conftest import Api
 from tests.programme.helpers import organisation, person
@@ -181,12 +182,10 @@ async def test_a_held_event_feeds_rotation_and_track_record(api: Api) -> None:
     async with api.pool.acquire() as c:
         past = await event_store.insert_event(
             c,
-            {
-                "kind": "lunch_session",
-                "theme": "AI in de zorg",
-                "starts_at": now - timedelta(days=20),
-                "ends_at": now - timedelta(days=20) + timedelta(hours=1),
-            },
+            kind=EventKind.lunch_session,
+            theme="AI in de zorg",
+            starts_at=now - timedelta(days=20),
+            ends_at=now - timedelta(days=20) + timedelta(hours=1),
         )
         inv_id = await event_store.insert_invitation(
             c, event_id=past.id, person_id=fenna, organisation_id=hospital, topic="", score=None

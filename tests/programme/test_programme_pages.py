@@ -67,6 +67,7 @@ async def test_calendar_and_event_page_with_invite_form(api: Api) -> None:
 
 
 async def test_event_actions_from_the_page(api: Api) -> None:
+    from matcher.records_programme import EventKind
     from matcher.storage import events as event_store
 
     pm = await api.key(Role.programme_manager)
@@ -117,12 +118,10 @@ async def test_event_actions_from_the_page(api: Api) -> None:
     async with api.pool.acquire() as c:
         past = await event_store.insert_event(
             c,
-            {
-                "kind": "lunch_session",
-                "theme": "Terugblik",
-                "starts_at": datetime.now(UTC) - timedelta(days=1),
-                "ends_at": datetime.now(UTC) - timedelta(hours=23),
-            },
+            kind=EventKind.lunch_session,
+            theme="Terugblik",
+            starts_at=datetime.now(UTC) - timedelta(days=1),
+            ends_at=datetime.now(UTC) - timedelta(hours=23),
         )
     event_id = past.id
     page = await api.client.get(f"/review/events/{event_id}")

@@ -6,7 +6,6 @@ matches are written as the matcher would store them.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +23,7 @@ class BigQueue:
     person_ids: list[int]
 
 
-def _explanation(rng: random.Random) -> str:
+def _explanation(rng: random.Random) -> dict[str, object]:
     lines = [
         "Heeft eerder een vergelijkbaar traject gedaan bij een gemeente.",
         "Werkt in een andere sector: een verbinding over de grenzen van de eigen sector.",
@@ -40,7 +39,7 @@ def _explanation(rng: random.Random) -> str:
             "shared_terms": ["informatiebeveiliging", "bio"],
         }
     ]
-    return json.dumps({"lines": lines, "evidence": evidence})
+    return {"lines": lines, "evidence": evidence}
 
 
 async def seed_big_queue(
@@ -101,13 +100,13 @@ async def seed_big_queue(
             mid = await conn.fetchval(
                 """
                 INSERT INTO match (challenge_id, person_id, rank, score, score_parts, explanation)
-                VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
                 """,
                 cid,
                 pid,
                 rank,
                 round(0.9 - rank * 0.05 - rng.random() * 0.02, 4),
-                json.dumps({"relevance": 0.7, "cross_sector_bonus": 0.05, "score": 0.7}),
+                {"relevance": 0.7, "cross_sector_bonus": 0.05, "score": 0.7},
                 _explanation(rng),
             )
             await conn.execute(
