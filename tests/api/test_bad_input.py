@@ -15,6 +15,15 @@ ORG = {
 }
 
 
+def _reported(errors: list[dict[str, str]], expected: str) -> bool:
+    """Whether a problem's errors name the expected field (and message, after ": ")."""
+    field, _, message = expected.partition(": ")
+    return any(
+        (e["field"] == field or e["field"].startswith(field + ".")) and message in e["message"]
+        for e in errors
+    )
+
+
 async def _member(api: Api) -> tuple[int, dict[str, str]]:
     pm = await api.key(Role.programme_manager)
     org = (await api.client.post("/organisations", headers=pm, json=ORG)).json()["id"]
@@ -41,7 +50,7 @@ async def _member(api: Api) -> tuple[int, dict[str, str]]:
                 "available_from": "2027-02-01",
                 "available_until": "2027-01-01",
             },
-            "",
+            "body: Value error, available_until must not be before the start date",
         ),
         (
             {"name": "A", "email": "a@x.example", "documents": [{"kind": "hobby", "text": "x"}]},
@@ -65,7 +74,7 @@ async def test_person_validation(api: Api, body: dict[str, object], field: str) 
     problem = r.json()
     assert r.headers["content-type"].startswith("application/problem+json")
     assert problem["code"] == "validation_error"
-    assert any(e["field"].startswith(field) for e in problem["errors"]), problem
+    assert _reported(problem["errors"], field), problem
     listed = (await api.client.get("/people", headers=member)).json()
     assert listed["total"] == 0
 
@@ -99,7 +108,7 @@ async def test_person_validation(api: Api, body: dict[str, object], field: str) 
                 "starts_on": "2027-03-01",
                 "needed_by": "2027-01-01",
             },
-            "",
+            "body: Value error, needed_by must not be before the start date",
         ),
         (
             {
@@ -126,7 +135,7 @@ async def test_challenge_validation(api: Api, body: dict[str, object], field: st
     _, member = await _member(api)
     r = await api.client.post("/challenges", headers=member, json=body)
     assert r.status_code == 422, r.text
-    assert any(e["field"].startswith(field) for e in r.json()["errors"])
+    assert _reported(r.json()["errors"], field), r.text
     assert (await api.client.get("/challenges", headers=member)).json()["total"] == 0
 
 
