@@ -6,13 +6,9 @@ import pytest
 
 from matcher.records import Role
 from tests.conftest import Api
+from tests.factories import organisation_body
 
-ORG = {
-    "name": "Gemeente X",
-    "sector": "overheden",
-    "province": "Friesland",
-    "contact_email": "a@x.example",
-}
+ORG = organisation_body("Gemeente X", province="Friesland")
 
 
 def _reported(errors: list[dict[str, str]], expected: str) -> bool:
@@ -28,6 +24,13 @@ async def _member(api: Api) -> tuple[int, dict[str, str]]:
     pm = await api.key(Role.programme_manager)
     org = (await api.client.post("/organisations", headers=pm, json=ORG)).json()["id"]
     return org, await api.key(Role.member, org)
+
+
+@pytest.fixture(scope="module")
+async def refused(module_api: Api) -> tuple[Api, dict[str, str]]:
+    """One app and member key for the refused-request cases (nothing they send is stored)."""
+    _, member = await _member(module_api)
+    return module_api, member
 
 
 @pytest.mark.parametrize(
@@ -67,8 +70,10 @@ async def _member(api: Api) -> tuple[int, dict[str, str]]:
         ({"name": "A" * 201, "email": "a@x.example"}, "name"),
     ],
 )
-async def test_person_validation(api: Api, body: dict[str, object], field: str) -> None:
-    _, member = await _member(api)
+async def test_person_validation(
+    refused: tuple[Api, dict[str, str]], body: dict[str, object], field: str
+) -> None:
+    api, member = refused
     r = await api.client.post("/people", headers=member, json=body)
     assert r.status_code == 422, r.text
     problem = r.json()
@@ -131,8 +136,10 @@ async def test_person_validation(api: Api, body: dict[str, object], field: str) 
         ({"description": "Een lange genoeg beschrijving.", "kind": "partner"}, "title"),
     ],
 )
-async def test_challenge_validation(api: Api, body: dict[str, object], field: str) -> None:
-    _, member = await _member(api)
+async def test_challenge_validation(
+    refused: tuple[Api, dict[str, str]], body: dict[str, object], field: str
+) -> None:
+    api, member = refused
     r = await api.client.post("/challenges", headers=member, json=body)
     assert r.status_code == 422, r.text
     assert _reported(r.json()["errors"], field), r.text
