@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
+import structlog
 from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
@@ -54,8 +55,19 @@ def bearer_key(request: Request) -> str:
 
 
 async def get_principal(request: Request, conn: Conn) -> Principal:
-    """The authenticated caller."""
-    return await authenticate(conn, bearer_key(request))
+    """The authenticated caller (bound to the request's log context: key id, never the key)."""
+    principal = await authenticate(conn, bearer_key(request))
+    bind_caller(principal)
+    return principal
+
+
+def bind_caller(principal: Principal) -> None:
+    """Name the caller in every log line of this request: key id, role, organisation."""
+    structlog.contextvars.bind_contextvars(
+        key_id=principal.key_id,
+        role=principal.role.value,
+        organisation_id=principal.organisation_id,
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
