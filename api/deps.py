@@ -15,6 +15,7 @@ from embeddings.base import Embedder
 from matcher.errors import Forbidden, Unauthorized
 from matcher.records import Principal, Role
 from matcher.settings import Settings
+from matcher.usecases.embedding_status import EmbeddingCheck
 from matcher.usecases.keys import authenticate
 
 
@@ -99,8 +100,16 @@ def get_embedder(request: Request) -> Embedder:
     return embedder
 
 
+def get_embedding_check(request: Request) -> EmbeddingCheck:
+    """The configured model and attempts a stored vector is checked against."""
+    embedder: Embedder = request.app.state.embedder
+    settings: Settings = request.app.state.settings
+    return EmbeddingCheck(model_id=embedder.model_id, max_attempts=settings.embed_max_attempts)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+EmbeddingCheckDep = Annotated[EmbeddingCheck, Depends(get_embedding_check)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from api.deps import (
     Conn,
     CurrentPrincipal,
     EmbedderDep,
+    EmbeddingCheckDep,
     IdPath,
     IdQuery,
     PagingDep,
-    SettingsDep,
     StrictQuery,
 )
 from api.ratelimit import throttled
@@ -36,8 +36,7 @@ async def list_challenges(
     conn: Conn,
     principal: CurrentPrincipal,
     page: PagingDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
     status_filter: Annotated[ChallengeStatus | None, Query(alias="status")] = None,
     kind: ChallengeKind | None = None,
     organisation_id: IdQuery = None,
@@ -62,9 +61,7 @@ async def list_challenges(
         sort=sort,
     )
     return PageOut(
-        items=[
-            challenge_out(c, model_id=embedder.model_id, settings=settings) for c in result.items
-        ],
+        items=[challenge_out(c, check) for c in result.items],
         total=result.total,
         limit=result.limit,
         offset=result.offset,
@@ -76,8 +73,7 @@ async def create_challenge(
     body: ChallengeIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """Post a challenge; it is stored now and embedded right after (embedding_status)."""
     fields = body.model_dump(exclude={"organisation_id"}, exclude_none=True)
@@ -87,7 +83,7 @@ async def create_challenge(
     challenge = await members.create_challenge(
         conn, principal, organisation_id=body.organisation_id, fields=fields
     )
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeOut)
@@ -95,12 +91,11 @@ async def get_challenge(
     challenge_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """One challenge."""
     challenge = await members.get_challenge(conn, principal, challenge_id)
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeOut)
@@ -109,8 +104,7 @@ async def update_challenge(
     body: ChallengePatch,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """Change a challenge (its own organisation or staff)."""
     fields = body.model_dump(exclude_unset=True)
@@ -122,7 +116,7 @@ async def update_challenge(
     if "status" in fields:
         fields["status"] = fields["status"].value
     challenge = await members.update_challenge(conn, principal, challenge_id, fields)
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.delete("/challenges/{challenge_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from api.convert import person_out
-from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
+from api.deps import Conn, CurrentPrincipal, EmbeddingCheckDep, IdPath, IdQuery, PagingDep
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
 from matcher.storage.people import DocumentInput
 from matcher.usecases import members, person_export
@@ -26,8 +26,7 @@ async def list_people(
     conn: Conn,
     principal: CurrentPrincipal,
     page: PagingDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
     organisation_id: IdQuery = None,
 ) -> PageOut[PersonOut]:
     """A member's own staff; staff keys see every organisation's."""
@@ -35,7 +34,7 @@ async def list_people(
         conn, principal, organisation_id=organisation_id, limit=page.limit, offset=page.offset
     )
     return PageOut(
-        items=[person_out(p, model_id=embedder.model_id, settings=settings) for p in result.items],
+        items=[person_out(p, check) for p in result.items],
         total=result.total,
         limit=result.limit,
         offset=result.offset,
@@ -47,8 +46,7 @@ async def create_person(
     body: PersonIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Add a staff profile; it is stored now and embedded right after (embedding_status)."""
     fields = body.model_dump(exclude=_NOT_FIELDS, exclude_none=True)
@@ -60,7 +58,7 @@ async def create_person(
         documents=[_doc(d) for d in body.documents],
         conflict_organisation_ids=body.conflict_organisation_ids or [],
     )
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.get("/people/{person_id}", response_model=PersonOut)
@@ -68,12 +66,11 @@ async def get_person(
     person_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """One profile (a member sees only its own organisation's)."""
     person = await members.get_person(conn, principal, person_id)
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
@@ -82,8 +79,7 @@ async def update_person(
     body: PersonPatch,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Change a profile; a changed summary is re-embedded."""
     fields: dict[str, Any] = body.model_dump(exclude_unset=True, exclude=_NOT_FIELDS)
@@ -103,7 +99,7 @@ async def update_person(
         fields,
         conflict_organisation_ids=body.conflict_organisation_ids,
     )
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -129,12 +125,11 @@ async def add_document(
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Add a track-record item."""
     person = await members.add_document(conn, principal, person_id, _doc(body))
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.put("/people/{person_id}/documents/{document_id}", response_model=PersonOut)
@@ -144,12 +139,11 @@ async def replace_document(
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Replace a track-record item."""
     person = await members.update_document(conn, principal, person_id, document_id, _doc(body))
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.delete(
