@@ -85,8 +85,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            # The caller bound by the auth dependency goes too (an in-process client such as
-            # httpx's ASGI transport runs the request in its own task and context).
+            # The caller bound by the auth dependency goes too. A server runs each request in
+            # a task of its own, but an in-process client (httpx's ASGI transport) runs the
+            # app in the caller's task: without this the request's context would outlive it.
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(**outer)
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 import uvicorn
 
+from embeddings.base import Embedder
 from embeddings.hashing import HashingEmbedder
 from matcher import db, migrations
 from matcher.records import Role
@@ -149,9 +150,10 @@ class Api:
 
 @asynccontextmanager
 async def serve_api(
-    db_url: str, settings: Settings, embedder: HashingEmbedder
+    db_url: str, settings: Settings, embedder: Embedder | None
 ) -> AsyncIterator[Api]:
-    """The app (lifespan started) on a database, with an in-process HTTP client."""
+    """The app (lifespan started) on a database, with an in-process HTTP client; with no
+    embedder the app builds the configured one, as in production."""
     from api.app import create_app
 
     app = create_app(settings, database_url=db_url, embedder=embedder)

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from embeddings.use import USE_MODEL_ID
 from matcher.records import Role
 from matcher.settings import Settings
-from tests.conftest import Api
+from tests.conftest import Api, serve_api
 from tests.factories import create_challenge, create_organisation, create_person
 
 pytestmark = pytest.mark.model
@@ -61,15 +60,10 @@ CHALLENGE = (
 @pytest.fixture
 async def default_api(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     """The app with no embedder handed in: it builds the configured default itself."""
-    from api.app import create_app
-
     settings = Settings(data_dir=tmp_path, embed_in_process=False, cookie_secure=False)
     assert settings.embedding_model in (None, "", "use")
-    app = create_app(settings, database_url=db_url)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+    async with serve_api(db_url, settings, None) as api:
+        yield api
 
 
 async def test_dutch_challenge_finds_the_english_profile_that_fits(default_api: Api) -> None:
