@@ -54,6 +54,13 @@ async def _send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def _set_header(
+    headers: list[tuple[bytes, bytes]], name: bytes, value: str
+) -> list[tuple[bytes, bytes]]:
+    """The raw headers with one header (lower-case name) set to value, earlier values dropped."""
+    return [(k, v) for k, v in headers if k.lower() != name] + [(name, value.encode("latin-1"))]
+
+
 class RequestContextMiddleware:
     """Bind a request id (a sane incoming X-Request-ID, or a new one) to the log context and
     echo it in the response; whatever the request bound is cleared when it ends."""
@@ -71,12 +78,9 @@ class RequestContextMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() != REQUEST_ID_HEADER.lower().encode()
-                ]
-                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+                headers = _set_header(
+                    message.get("headers", []), REQUEST_ID_HEADER.lower().encode(), request_id
+                )
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -106,12 +110,9 @@ class HardeningMiddleware:
 
         async def send_hardened(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"x-content-type-options",)
-                ]
-                headers.append((b"x-content-type-options", b"nosniff"))
+                headers = _set_header(
+                    message.get("headers", []), b"x-content-type-options", "nosniff"
+                )
                 content_type = dict(headers).get(b"content-type", b"")
                 if b"json" in content_type and not any(
                     k.lower() == b"cache-control" for k, _ in headers
