@@ -10,13 +10,25 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# torch first and pinned, so sentence-transformers does not pull another build.
-RUN pip install torch==2.13.0
+# torch first, pinned, and the CPU build: the service never uses a GPU, and the Linux wheel
+# on the default package index brings several GB of CUDA libraries with it. Pass the CPU
+# wheel index that PyTorch's own install page gives for Linux + pip + CPU:
+#   docker compose build --build-arg TORCH_INDEX_URL=<that index URL>
+# (or set TORCH_INDEX_URL in the environment of `docker compose build`). The build stops
+# here without it rather than fall back to the CUDA build.
+ARG TORCH_INDEX_URL
+RUN if [ -z "$TORCH_INDEX_URL" ]; then \
+        echo "Set the build argument TORCH_INDEX_URL to PyTorch's CPU wheel index (see the Dockerfile)." >&2; \
+        exit 1; \
+    fi \
+    && pip install --index-url "$TORCH_INDEX_URL" torch==2.13.0 \
+    && python -c "import torch, sys; sys.exit(torch.version.cuda is not None)"
 
 COPY pyproject.toml README.md ./
 COPY matcher ./matcher
 COPY api ./api
 COPY embeddings ./embeddings
+# torch==2.13.0 is already met by the CPU build (a local "+cpu" label matches the pin).
 RUN pip install . && useradd --system --create-home matcher && mkdir -p /data && chown matcher /data
 
 USER matcher

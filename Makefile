@@ -1,5 +1,6 @@
 # Two commands matter: `make demo` (set up and serve the demo network) and `make test`.
 PYTHON ?= python3
+TORCH_INDEX_URL ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -9,8 +10,9 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# torch first, pinned: a plain install would pull a multi-GB CUDA build
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	# torch first, pinned. On Linux the default index's wheel brings multi-GB CUDA libraries:
+	# set TORCH_INDEX_URL to PyTorch's CPU wheel index for the CPU build.
+	$(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL)) torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

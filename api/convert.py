@@ -10,8 +10,12 @@ from api.schemas import (
     SuggestionOrganisation,
     SuggestionOut,
 )
-from matcher.records import Challenge, EmbeddingStatus, Organisation, Person, Principal, Suggestion
-from matcher.settings import Settings
+from matcher.records import Challenge, Organisation, Person, Principal, Suggestion
+from matcher.usecases.embedding_status import (
+    EmbeddingCheck,
+    challenge_embedding,
+    person_embedding,
+)
 
 
 def organisation_out(org: Organisation, principal: Principal) -> OrganisationOut:
@@ -27,26 +31,19 @@ def organisation_out(org: Organisation, principal: Principal) -> OrganisationOut
     )
 
 
-def person_out(person: Person, *, model_id: str, settings: Settings) -> PersonOut:
+def person_out(person: Person, check: EmbeddingCheck) -> PersonOut:
     """A profile; pending while any of its texts waits for a vector."""
+    embedding = person_embedding(person, check)
     docs = [
         DocumentOut(
             id=d.id,
             kind=d.kind.value,
             title=d.title,
             text=d.body,
-            embedding_status=d.embedding_status(model_id, settings.embed_max_attempts),
+            embedding_status=embedding.documents[d.id],
         )
         for d in person.documents
     ]
-    statuses = {d.embedding_status for d in docs}
-    status = (
-        EmbeddingStatus.failed
-        if EmbeddingStatus.failed in statuses
-        else EmbeddingStatus.pending
-        if EmbeddingStatus.pending in statuses
-        else EmbeddingStatus.ready
-    )
     return PersonOut(
         id=person.id,
         organisation_id=person.organisation_id,
@@ -62,12 +59,12 @@ def person_out(person: Person, *, model_id: str, settings: Settings) -> PersonOu
         speaker_topics=list(person.speaker_topics),
         consent=person.consent,
         conflict_organisation_ids=list(person.conflict_organisation_ids),
-        embedding_status=status,
+        embedding_status=embedding.status,
         documents=[d for d in docs if d.kind not in ("summary", "speaker_topics")],
     )
 
 
-def challenge_out(challenge: Challenge, *, model_id: str, settings: Settings) -> ChallengeOut:
+def challenge_out(challenge: Challenge, check: EmbeddingCheck) -> ChallengeOut:
     """A challenge with its embedding status."""
     return ChallengeOut(
         id=challenge.id,
@@ -79,7 +76,7 @@ def challenge_out(challenge: Challenge, *, model_id: str, settings: Settings) ->
         starts_on=challenge.starts_on,
         needed_by=challenge.needed_by,
         status=challenge.status,
-        embedding_status=challenge.embedding_status(model_id, settings.embed_max_attempts),
+        embedding_status=challenge_embedding(challenge, check),
         created_at=challenge.created_at.isoformat(),
         updated_at=challenge.updated_at.isoformat(),
     )

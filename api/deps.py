@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
+import structlog
 from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
@@ -14,6 +15,7 @@ from embeddings.base import Embedder
 from matcher.errors import Forbidden, Unauthorized
 from matcher.records import Principal, Role
 from matcher.settings import Settings
+from matcher.usecases.embedding_status import EmbeddingCheck
 from matcher.usecases.keys import authenticate
 
 
@@ -54,8 +56,19 @@ def bearer_key(request: Request) -> str:
 
 
 async def get_principal(request: Request, conn: Conn) -> Principal:
-    """The authenticated caller."""
-    return await authenticate(conn, bearer_key(request))
+    """The authenticated caller (bound to the request's log context: key id, never the key)."""
+    principal = await authenticate(conn, bearer_key(request))
+    bind_caller(principal)
+    return principal
+
+
+def bind_caller(principal: Principal) -> None:
+    """Name the caller in every log line of this request: key id, role, organisation."""
+    structlog.contextvars.bind_contextvars(
+        key_id=principal.key_id,
+        role=principal.role.value,
+        organisation_id=principal.organisation_id,
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -87,8 +100,16 @@ def get_embedder(request: Request) -> Embedder:
     return embedder
 
 
+def get_embedding_check(request: Request) -> EmbeddingCheck:
+    """The configured model and attempts a stored vector is checked against."""
+    embedder: Embedder = request.app.state.embedder
+    settings: Settings = request.app.state.settings
+    return EmbeddingCheck(model_id=embedder.model_id, max_attempts=settings.embed_max_attempts)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+EmbeddingCheckDep = Annotated[EmbeddingCheck, Depends(get_embedding_check)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.request_id import REQUEST_ID_HEADER, request_id_of
 from matcher.errors import (
     AlreadyExists,
     Conflict,
@@ -106,8 +107,16 @@ async def _database_data_error(request: Request, exc: Exception) -> JSONResponse
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", path=request.url.path)
-    return problem(500, "Internal error", "unexpected error; this is a bug", code="internal_error")
+    # This handler runs outside the middleware (the request's log context is gone by now):
+    # name the request id here, so the log line and the answer can be matched.
+    request_id = request_id_of(request.scope)
+    log.exception("unhandled error", path=request.url.path, request_id=request_id)
+    response = problem(
+        500, "Internal error", "unexpected error; this is a bug", code="internal_error"
+    )
+    if request_id is not None:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

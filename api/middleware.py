@@ -1,13 +1,16 @@
-"""ASGI middleware: response hardening, the body limit, retry of rolled-back transactions."""
+"""ASGI middleware: the request's log context, response hardening, the body limit, retry of
+rolled-back transactions."""
 
 from __future__ import annotations
 
 import json
 
+import structlog
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.availability import RETRY_AFTER_SECONDS, UNAVAILABLE
+from api.request_id import REQUEST_ID_HEADER, choose_request_id
 from matcher.errors import MatcherError
 from matcher.logging import get_logger
 from matcher.retry import is_retryable, retrying
@@ -51,6 +54,48 @@ async def _send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def _set_header(
+    headers: list[tuple[bytes, bytes]], name: bytes, value: str
+) -> list[tuple[bytes, bytes]]:
+    """The raw headers with one header (lower-case name) set to value, earlier values dropped."""
+    return [(k, v) for k, v in headers if k.lower() != name] + [(name, value.encode("latin-1"))]
+
+
+class RequestContextMiddleware:
+    """Bind a request id (a sane incoming X-Request-ID, or a new one) to the log context and
+    echo it in the response; whatever the request bound is cleared when it ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request with its id bound; restore the caller's log context after."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = choose_request_id(_header(scope, REQUEST_ID_HEADER.lower().encode()))
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = _set_header(
+                    message.get("headers", []), REQUEST_ID_HEADER.lower().encode(), request_id
+                )
+                message = {**message, "headers": headers}
+            await send(message)
+
+        outer = structlog.contextvars.get_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            # The caller bound by the auth dependency goes too. A server runs each request in
+            # a task of its own, but an in-process client (httpx's ASGI transport) runs the
+            # app in the caller's task: without this the request's context would outlive it.
+            structlog.contextvars.clear_contextvars()
+            structlog.contextvars.bind_contextvars(**outer)
+
+
 class HardeningMiddleware:
     """Every response: nosniff; JSON responses: no-store (they carry member data)."""
 
@@ -65,12 +110,9 @@ class HardeningMiddleware:
 
         async def send_hardened(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"x-content-type-options",)
-                ]
-                headers.append((b"x-content-type-options", b"nosniff"))
+                headers = _set_header(
+                    message.get("headers", []), b"x-content-type-options", "nosniff"
+                )
                 content_type = dict(headers).get(b"content-type", b"")
                 if b"json" in content_type and not any(
                     k.lower() == b"cache-control" for k, _ in headers
@@ -216,6 +258,7 @@ class GuardedBodyMiddleware:
 
 
 def install_middleware(app: FastAPI, *, max_body_bytes: int) -> None:
-    """Wrap the app: hardening outermost, then the body guard and retry."""
+    """Wrap the app: the log context outermost, then hardening, the body guard and retry."""
     app.add_middleware(GuardedBodyMiddleware, max_body_bytes=max_body_bytes)
     app.add_middleware(HardeningMiddleware)
+    app.add_middleware(RequestContextMiddleware)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from matcher import labels
 from matcher.states import MatchState, RejectionReason
 
 KIND_LABELS = {
@@ -42,14 +43,7 @@ REASON_LABELS: dict[str, str] = {
     RejectionReason.other: "Andere reden",
 }
 
-DOCUMENT_KIND_LABELS = {
-    "summary": "profiel",
-    "project": "project",
-    "talk": "presentatie",
-    "certification": "certificering",
-    "publication": "publicatie",
-    "other": "overig",
-}
+DOCUMENT_KIND_LABELS = labels.DOCUMENT_KIND_LABELS["nl"]
 
 # Score parts: label, and how the number reads (a base value, a bonus or a multiplying factor).
 SCORE_PART_LABELS: dict[str, tuple[str, str]] = {

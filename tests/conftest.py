@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import httpx
 import pytest
 import uvicorn
 
+from embeddings.base import Embedder
 from embeddings.hashing import HashingEmbedder
 from matcher import db, migrations
 from matcher.records import Role
@@ -56,12 +58,25 @@ def pg_uri() -> Iterator[str]:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture
-async def db_url(pg_uri: str) -> AsyncIterator[str]:
-    """A database of its own for this test, copied from the migrated template."""
+@asynccontextmanager
+async def _fresh_database(pg_uri: str) -> AsyncIterator[str]:
     name = f"t_{os.getpid()}_{next(_counter)}"
     yield await db.create_database(pg_uri, name, template=TEMPLATE)
     await db.drop_database(pg_uri, name)
+
+
+@pytest.fixture
+async def db_url(pg_uri: str) -> AsyncIterator[str]:
+    """A database of its own for this test, copied from the migrated template."""
+    async with _fresh_database(pg_uri) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def module_db_url(pg_uri: str) -> AsyncIterator[str]:
+    """A database shared by one module's read-only cases (they must not change it)."""
+    async with _fresh_database(pg_uri) as url:
+        yield url
 
 
 @pytest.fixture
@@ -85,18 +100,22 @@ def embedder() -> HashingEmbedder:
     return HashingEmbedder(dimension=256)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for tests: no background worker (tests drain the queue themselves)."""
+def _test_settings(data_dir: Path) -> Settings:
     # Lifecycle, race and access tests need several proposals on the same people, whatever
     # their hours: they get the plain top suggestions. The capacity-aware proposals (the
     # service's default) are tested in tests/matches/test_assignment_round.py.
     return Settings(
-        data_dir=tmp_path,
+        data_dir=data_dir,
         embed_in_process=False,
         cookie_secure=False,
         proposals_within_hours=False,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for tests: no background worker (tests drain the queue themselves)."""
+    return _test_settings(tmp_path)
 
 
 class Api:
@@ -129,9 +148,12 @@ class Api:
         return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.fixture
-async def api(db_url: str, settings: Settings, embedder: HashingEmbedder) -> AsyncIterator[Api]:
-    """The app on this test's database with the test embedder."""
+@asynccontextmanager
+async def serve_api(
+    db_url: str, settings: Settings, embedder: Embedder | None
+) -> AsyncIterator[Api]:
+    """The app (lifespan started) on a database, with an in-process HTTP client; with no
+    embedder the app builds the configured one, as in production."""
     from api.app import create_app
 
     app = create_app(settings, database_url=db_url, embedder=embedder)
@@ -139,6 +161,23 @@ async def api(db_url: str, settings: Settings, embedder: HashingEmbedder) -> Asy
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield Api(app, client)
+
+
+@pytest.fixture
+async def api(db_url: str, settings: Settings, embedder: HashingEmbedder) -> AsyncIterator[Api]:
+    """The app on this test's database with the test embedder."""
+    async with serve_api(db_url, settings, embedder) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+async def module_api(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Api]:
+    """One app for a module's read-only or refused-request cases, on the module's database."""
+    settings = _test_settings(tmp_path_factory.mktemp("module-api"))
+    async with serve_api(module_db_url, settings, HashingEmbedder(dimension=256)) as served:
+        yield served
 
 
 @dataclass(frozen=True, slots=True)

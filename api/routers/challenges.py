@@ -13,10 +13,10 @@ from api.deps import (
     Conn,
     CurrentPrincipal,
     EmbedderDep,
+    EmbeddingCheckDep,
     IdPath,
     IdQuery,
     PagingDep,
-    SettingsDep,
     StrictQuery,
 )
 from api.patch import sent
@@ -38,8 +38,7 @@ async def list_challenges(
     conn: Conn,
     principal: CurrentPrincipal,
     page: PagingDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
     status_filter: Annotated[ChallengeStatus | None, Query(alias="status")] = None,
     kind: ChallengeKind | None = None,
     organisation_id: IdQuery = None,
@@ -64,9 +63,7 @@ async def list_challenges(
         sort=sort,
     )
     return PageOut(
-        items=[
-            challenge_out(c, model_id=embedder.model_id, settings=settings) for c in result.items
-        ],
+        items=[challenge_out(c, check) for c in result.items],
         total=result.total,
         limit=result.limit,
         offset=result.offset,
@@ -78,8 +75,7 @@ async def create_challenge(
     body: ChallengeIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """Post a challenge; it is stored now and embedded right after (embedding_status)."""
     new = NewChallenge(
@@ -94,7 +90,7 @@ async def create_challenge(
     challenge = await members.create_challenge(
         conn, principal, organisation_id=body.organisation_id, challenge=new
     )
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeOut)
@@ -102,12 +98,11 @@ async def get_challenge(
     challenge_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """One challenge."""
     challenge = await members.get_challenge(conn, principal, challenge_id)
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeOut)
@@ -116,8 +111,7 @@ async def update_challenge(
     body: ChallengePatch,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> ChallengeOut:
     """Change a challenge (its own organisation or staff)."""
     # null clears hours and dates and leaves the rest as it is.
@@ -131,7 +125,7 @@ async def update_challenge(
         status=or_unset(body.status),
     )
     challenge = await members.update_challenge(conn, principal, challenge_id, changes)
-    return challenge_out(challenge, model_id=embedder.model_id, settings=settings)
+    return challenge_out(challenge, check)
 
 
 @router.delete("/challenges/{challenge_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.schemas import HealthOut, ScheduleOut, WorkerOut
-from matcher.usecases.embedding import pending_counts, proposal_counts
+from matcher.usecases.embedding import english_model_id, pending_counts, proposal_counts
 from matcher.usecases.jobs import worker_status
 
 router = APIRouter(tags=["health"])
@@ -25,7 +25,12 @@ async def health(request: Request) -> JSONResponse:
     try:
         # A stopped or frozen database must not hold the probe: answer within the limit.
         counts = await asyncio.wait_for(
-            pending_counts(state.pool, state.embedder.model_id, state.settings.embed_max_attempts),
+            pending_counts(
+                state.pool,
+                state.embedder.model_id,
+                state.settings.embed_max_attempts,
+                english_model_id=english_model_id(state.embedder),
+            ),
             timeout=state.settings.health_timeout,
         )
         proposals = await proposal_counts(state.pool)

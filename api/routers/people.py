@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from api.convert import person_out
-from api.deps import Conn, CurrentPrincipal, EmbedderDep, IdPath, IdQuery, PagingDep, SettingsDep
+from api.deps import Conn, CurrentPrincipal, EmbeddingCheckDep, IdPath, IdQuery, PagingDep
 from api.patch import sent
 from api.schemas import DocumentIn, PageOut, PersonIn, PersonOut, PersonPatch
 from matcher.inputs import DocumentInput, NewPerson, PersonChanges, or_unset
@@ -25,8 +25,7 @@ async def list_people(
     conn: Conn,
     principal: CurrentPrincipal,
     page: PagingDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
     organisation_id: IdQuery = None,
 ) -> PageOut[PersonOut]:
     """A member's own staff; staff keys see every organisation's."""
@@ -34,7 +33,7 @@ async def list_people(
         conn, principal, organisation_id=organisation_id, limit=page.limit, offset=page.offset
     )
     return PageOut(
-        items=[person_out(p, model_id=embedder.model_id, settings=settings) for p in result.items],
+        items=[person_out(p, check) for p in result.items],
         total=result.total,
         limit=result.limit,
         offset=result.offset,
@@ -46,8 +45,7 @@ async def create_person(
     body: PersonIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Add a staff profile; it is stored now and embedded right after (embedding_status)."""
     profile = NewPerson(
@@ -71,7 +69,7 @@ async def create_person(
         documents=[_doc(d) for d in body.documents],
         conflict_organisation_ids=body.conflict_organisation_ids or [],
     )
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.get("/people/{person_id}", response_model=PersonOut)
@@ -79,12 +77,11 @@ async def get_person(
     person_id: IdPath,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """One profile (a member sees only its own organisation's)."""
     person = await members.get_person(conn, principal, person_id)
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
@@ -93,8 +90,7 @@ async def update_person(
     body: PersonPatch,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Change a profile; a changed summary is re-embedded."""
     # null clears what can be empty (texts, lists, dates) and leaves the rest as it is.
@@ -118,7 +114,7 @@ async def update_person(
         changes,
         conflict_organisation_ids=body.conflict_organisation_ids,
     )
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -144,12 +140,11 @@ async def add_document(
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Add a track-record item."""
     person = await members.add_document(conn, principal, person_id, _doc(body))
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.put("/people/{person_id}/documents/{document_id}", response_model=PersonOut)
@@ -159,12 +154,11 @@ async def replace_document(
     body: DocumentIn,
     conn: Conn,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    check: EmbeddingCheckDep,
 ) -> PersonOut:
     """Replace a track-record item."""
     person = await members.update_document(conn, principal, person_id, document_id, _doc(body))
-    return person_out(person, model_id=embedder.model_id, settings=settings)
+    return person_out(person, check)
 
 
 @router.delete(

@@ -147,14 +147,18 @@ class BoostedReranker(Reranker):
     trees: tuple[Tree, ...]
     kind: ModelKind = "boosting"
 
-    def predict_matrix(self, x: FloatArray) -> FloatArray:
-        """Probabilities for rows already in feature_names order."""
+    def decision_function(self, x: FloatArray) -> FloatArray:
+        """Log-odds for rows already in feature_names order (scikit-learn's decision_function)."""
         x32 = np.asarray(x, dtype=np.float32)
         raw = np.full(x.shape[0], self.init, dtype=np.float64)
         # Stage by stage, as scikit-learn adds them, so the sums match its own.
         for tree in self.trees:
             raw += self.learning_rate * tree.predict(x32)
-        return _sigmoid(raw)
+        return raw
+
+    def predict_matrix(self, x: FloatArray) -> FloatArray:
+        """Probabilities for rows already in feature_names order."""
+        return _sigmoid(self.decision_function(x))
 
     def parameters(self) -> dict[str, Any]:
         """Initial log-odds, learning rate and each tree's split tables."""
@@ -223,8 +227,7 @@ def _fit_boosting(
         subsample=BOOSTING_SUBSAMPLE,
         random_state=random_state,
     ).fit(x, y)
-    # The prior's log-odds, computed by scikit-learn itself (clipping included).
-    init = float(model._raw_predict_init(x[:1].astype(np.float32))[0, 0])
+    init = _prior_log_odds(model.init_.predict_proba(x[:1])[0, 1])
     trees = []
     for (estimator,) in model.estimators_:
         t = estimator.tree_
@@ -243,6 +246,18 @@ def _fit_boosting(
         learning_rate=float(model.learning_rate),
         trees=tuple(trees),
     )
+
+
+def _prior_log_odds(probability: float) -> float:
+    """The boosting's starting raw score: the log-odds of the fitted prior.
+
+    With the default init (a prior DummyClassifier) and the log-loss, scikit-learn clips the
+    prior's positive-class probability to [eps, 1 - eps] and applies the logit link.
+    """
+    from scipy.special import logit
+
+    eps = np.finfo(np.float64).eps
+    return float(logit(np.clip(np.float64(probability), eps, 1 - eps)))
 
 
 def _floats(value: Any, *, name: str, length: int | None = None) -> FloatArray:

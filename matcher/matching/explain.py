@@ -5,28 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from matcher.labels import DOCUMENT_KIND_LABELS
 from matcher.matching.capacity import challenge_window
 from matcher.matching.scoring import ScoredCandidate, fill_shared_terms
 from matcher.records import ChallengeQuery
-
-_KIND = {
-    "nl": {
-        "summary": "profiel",
-        "project": "project",
-        "talk": "presentatie",
-        "certification": "certificering",
-        "publication": "publicatie",
-        "other": "overig",
-    },
-    "en": {
-        "summary": "profile",
-        "project": "project",
-        "talk": "talk",
-        "certification": "certification",
-        "publication": "publication",
-        "other": "other",
-    },
-}
 
 _MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
@@ -100,7 +82,7 @@ def explanation_lines(
     """Sentences: evidence with shares, shared key terms, capacity, sector."""
     nl = lang != "en"
     lang = "nl" if nl else "en"
-    kinds = _KIND["nl" if nl else "en"]
+    kinds = DOCUMENT_KIND_LABELS["nl" if nl else "en"]
     lines: list[str] = []
     for item in evidence_items(scored):
         title = str(item["title"]) or excerpt(str(item["excerpt"]), 60)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 
 import asyncpg
+import structlog
 
 from embeddings.base import Embedder
 from matcher.logging import get_logger
@@ -57,21 +59,23 @@ class EmbeddingWorker:
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        for run in itertools.count(1):
             self._wake.clear()
-            try:
-                await embed_pending(
-                    self._pool,
-                    self._embedder,
-                    batch_size=self._batch_size,
-                    max_attempts=self._max_attempts,
-                    lease_seconds=self._lease_seconds,
-                    on_challenges=self._on_challenges,
-                )
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database went away; try again later
-                log.warning("embedding pass failed", error=repr(exc))
+            # Every log line of this pass names it (this task's own context, reset after).
+            with structlog.contextvars.bound_contextvars(embedding_run=run):
+                try:
+                    await embed_pending(
+                        self._pool,
+                        self._embedder,
+                        batch_size=self._batch_size,
+                        max_attempts=self._max_attempts,
+                        lease_seconds=self._lease_seconds,
+                        on_challenges=self._on_challenges,
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the database went away; try again later
+                    log.warning("embedding pass failed", error=repr(exc))
             if not self._wake.is_set():
                 self.idle.set()
             with contextlib.suppress(TimeoutError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import structlog
 from pgqueuer import PgQueuer
 from pgqueuer.executors import DatabaseRetryEntrypointExecutor, EntrypointExecutorParameters
 from pgqueuer.models import Job
@@ -110,14 +111,18 @@ class JobRunner:
             run = JobRun.from_payload(int(raw.id), job.name, raw.payload)
             # Only a scheduled run is noted on its schedule (for /health).
             scheduled = run.scheduled_for is not None
-            try:
-                await job.run(pool, run)
-            except Exception:
-                if scheduled and raw.attempts >= max_attempts:  # the executor gives up now
-                    await record_job_finished(pool, run.job_id, ok=False)
-                raise
-            if scheduled:
-                await record_job_finished(pool, run.job_id, ok=True)
+            # Every log line of this run names it (cleared again when the run ends).
+            with structlog.contextvars.bound_contextvars(
+                job=job.name, job_id=run.job_id, attempt=raw.attempts
+            ):
+                try:
+                    await job.run(pool, run)
+                except Exception:
+                    if scheduled and raw.attempts >= max_attempts:  # the executor gives up now
+                        await record_job_finished(pool, run.job_id, ok=False)
+                    raise
+                if scheduled:
+                    await record_job_finished(pool, run.job_id, ok=True)
 
         def executor(params: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
             return DatabaseRetryEntrypointExecutor(parameters=params, max_attempts=max_attempts)

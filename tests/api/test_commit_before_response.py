@@ -8,6 +8,7 @@ from matcher import db
 from matcher.records import Role
 from matcher.usecases.keys import create_key
 from tests.conftest import LiveServer
+from tests.factories import organisation_body
 
 
 async def test_created_person_is_readable_the_moment_the_answer_arrives(
@@ -19,13 +20,7 @@ async def test_created_person_is_readable_the_moment_the_answer_arrives(
         headers = {"Authorization": f"Bearer {staff}"}
         async with httpx.AsyncClient(base_url=live_server.url, headers=headers) as client:
             org = await client.post(
-                "/organisations",
-                json={
-                    "name": "Gemeente Proef",
-                    "sector": "overheden",
-                    "province": "Drenthe",
-                    "contact_email": "info@proef.example",
-                },
+                "/organisations", json=organisation_body("Gemeente Proef", province="Drenthe")
             )
             assert org.status_code == 201, org.text
             org_id = org.json()["id"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from embeddings.sentence import SentenceTransformerEmbedder
 from matcher.records import Role
 from matcher.settings import Settings
-from tests.conftest import Api
+from tests.conftest import Api, serve_api
+from tests.factories import challenge_body, create_organisation, create_person
 
 pytestmark = pytest.mark.model
 
@@ -111,70 +111,34 @@ def real_embedder() -> SentenceTransformerEmbedder:
 async def model_api(
     db_url: str, tmp_path: Path, real_embedder: SentenceTransformerEmbedder
 ) -> AsyncIterator[Api]:
-    from api.app import create_app
-
     settings = Settings(data_dir=tmp_path, embed_in_process=False, cookie_secure=False)
-    app = create_app(settings, database_url=db_url, embedder=real_embedder)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+    async with serve_api(db_url, settings, real_embedder) as api:
+        yield api
 
 
 async def test_dutch_challenge_ranks_the_fitting_track_record_first(model_api: Api) -> None:
     api = model_api
     pm = await api.key(Role.programme_manager)
     for i, (sector, name, role, docs) in enumerate(PEOPLE):
-        org = (
-            await api.client.post(
-                "/organisations",
-                headers=pm,
-                json={
-                    "name": f"Organisatie {i}",
-                    "sector": sector,
-                    "province": "Groningen",
-                    "contact_email": f"o{i}@x.example",
-                },
-            )
-        ).json()["id"]
-        r = await api.client.post(
-            "/people",
-            headers=pm,
-            json={
-                "organisation_id": org,
-                "name": name,
-                "role": role,
-                "email": f"p{i}@x.example",
-                "consent": True,
-                "capacity_hours_per_month": 8,
-                "documents": [{"kind": "project", "title": t, "text": x} for t, x in docs],
-            },
+        org = await create_organisation(api, pm, f"Organisatie {i}", sector)
+        await create_person(
+            api,
+            pm,
+            name,
+            organisation_id=org,
+            role=role,
+            email=f"p{i}@x.example",
+            consent=True,
+            capacity_hours_per_month=8,
+            documents=[{"kind": "project", "title": t, "text": x} for t, x in docs],
         )
-        assert r.status_code == 201, r.text
-    asking = (
-        await api.client.post(
-            "/organisations",
-            headers=pm,
-            json={
-                "name": "Gemeente Vraag",
-                "sector": "overheden",
-                "province": "Friesland",
-                "contact_email": "v@x.example",
-            },
-        )
-    ).json()["id"]
+    asking = await create_organisation(api, pm, "Gemeente Vraag", province="Friesland")
     member = await api.key(Role.member, asking)
-    challenge = (
-        await api.client.post(
-            "/challenges",
-            headers=member,
-            json={
-                "title": "Hulp bij ons beveiligingsbeleid",
-                "description": "Wij zoeken iemand die ons helpt een informatiebeveiligingsbeleid op te stellen volgens de BIO.",
-                "kind": "knowledge",
-            },
-        )
-    ).json()
+    question = challenge_body(
+        title="Hulp bij ons beveiligingsbeleid",
+        description="Wij zoeken iemand die ons helpt een informatiebeveiligingsbeleid op te stellen volgens de BIO.",
+    )
+    challenge = (await api.client.post("/challenges", headers=member, json=question)).json()
     assert challenge["embedding_status"] == "pending"
     assert await api.drain() > 0
     r = await api.client.get(f"/challenges/{challenge['id']}/suggestions", headers=member)

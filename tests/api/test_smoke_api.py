@@ -4,33 +4,13 @@ from __future__ import annotations
 
 from matcher.records import Role
 from tests.conftest import Api
+from tests.factories import create_organisation
 
 
 async def test_create_org_person_challenge_and_suggest(api: Api) -> None:
     pm = await api.key(Role.programme_manager)
-    r = await api.client.post(
-        "/organisations",
-        headers=pm,
-        json={
-            "name": "Gemeente Test",
-            "sector": "overheden",
-            "province": "Friesland",
-            "contact_email": "info@test.example",
-        },
-    )
-    assert r.status_code == 201, r.text
-    org_a = r.json()["id"]
-    r = await api.client.post(
-        "/organisations",
-        headers=pm,
-        json={
-            "name": "ICT Bedrijf",
-            "sector": "ict",
-            "province": "Groningen",
-            "contact_email": "info@ict.example",
-        },
-    )
-    org_b = r.json()["id"]
+    org_a = await create_organisation(api, pm, "Gemeente Test", province="Friesland")
+    org_b = await create_organisation(api, pm, "ICT Bedrijf", "ict")
     member_b = await api.key(Role.member, org_b)
     r = await api.client.post(
         "/people",
@@ -79,18 +59,7 @@ async def test_health_reports_database_model_and_waiting_texts(api: Api) -> None
     import asyncio
 
     pm = await api.key(Role.programme_manager)
-    org = (
-        await api.client.post(
-            "/organisations",
-            headers=pm,
-            json={
-                "name": "H",
-                "sector": "ict",
-                "province": "Drenthe",
-                "contact_email": "h@h.example",
-            },
-        )
-    ).json()["id"]
+    org = await create_organisation(api, pm, "H", "ict", province="Drenthe")
     await api.client.post(
         "/people",
         headers=pm,

@@ -86,6 +86,20 @@ def test_boosting_matches_scikit_learn(data) -> None:  # type: ignore[no-untyped
     probe = np.vstack([data.x, np.random.default_rng(1).normal(size=(40, data.x.shape[1]))])
     expected = reference.predict_proba(probe)[:, 1]
     np.testing.assert_allclose(model.predict_matrix(probe), expected, rtol=0, atol=1e-12)
+    # The starting log-odds (computed from the fitted prior, not a private method) and every
+    # stage after it give scikit-learn's own raw scores.
+    assert np.array_equal(model.decision_function(probe), reference.decision_function(probe))
+    prior = data.y.mean()
+    assert model.init == pytest.approx(np.log(prior / (1 - prior)), abs=1e-12)
+
+
+def test_boosting_start_is_clipped_like_scikit_learn() -> None:
+    from matcher.learning.model import _prior_log_odds
+
+    eps = np.finfo(np.float64).eps
+    assert _prior_log_odds(0.0) == pytest.approx(np.log(eps), rel=1e-9)
+    assert _prior_log_odds(1.0) == pytest.approx(-np.log(eps), rel=1e-9)
+    assert _prior_log_odds(0.5) == 0.0
 
 
 def test_predict_from_feature_dicts_ignores_unknown_features(data) -> None:  # type: ignore[no-untyped-def]

@@ -11,29 +11,20 @@ from matcher.learning.model import LogisticReranker
 from matcher.records import Role
 from matcher.storage import reranker as store
 from tests.conftest import Api
+from tests.factories import create_challenge, create_organisation, create_person
 
 
 async def _network(api: Api) -> tuple[int, dict[str, str]]:
     """Two people who fit a BIO question, one clearly better; returns the challenge and a key."""
     pm = await api.key(Role.programme_manager)
-    orgs = []
-    for name, sector in (
-        ("Gemeente Vraag", "overheden"),
-        ("Bureau Een", "ict"),
-        ("Bureau Twee", "zakelijk"),
-    ):
-        r = await api.client.post(
-            "/organisations",
-            headers=pm,
-            json={
-                "name": name,
-                "sector": sector,
-                "province": "Friesland",
-                "contact_email": "a@b.example",
-            },
+    orgs = [
+        await create_organisation(api, pm, name, sector, province="Friesland")
+        for name, sector in (
+            ("Gemeente Vraag", "overheden"),
+            ("Bureau Een", "ict"),
+            ("Bureau Twee", "zakelijk"),
         )
-        assert r.status_code == 201, r.text
-        orgs.append(r.json()["id"])
+    ]
     people = [
         (
             orgs[1],
@@ -44,30 +35,17 @@ async def _network(api: Api) -> tuple[int, dict[str, str]]:
     ]
     for org, name, text in people:
         member = await api.key(Role.member, org)
-        r = await api.client.post(
-            "/people",
-            headers=member,
-            json={
-                "name": name,
-                "email": f"{name.split()[0].lower()}@example.org",
-                "summary": text,
-                "consent": True,
-                "capacity_hours_per_month": 10,
-            },
+        await create_person(
+            api, member, name, summary=text, consent=True, capacity_hours_per_month=10
         )
-        assert r.status_code == 201, r.text
-    r = await api.client.post(
-        "/challenges",
-        headers=await api.key(Role.member, orgs[0]),
-        json={
-            "title": "BIO-beleid",
-            "description": "Wij zoeken hulp bij ons informatiebeveiligingsbeleid volgens de BIO en een risicoanalyse.",
-            "kind": "knowledge",
-        },
+    challenge_id = await create_challenge(
+        api,
+        await api.key(Role.member, orgs[0]),
+        title="BIO-beleid",
+        description="Wij zoeken hulp bij ons informatiebeveiligingsbeleid volgens de BIO en een risicoanalyse.",
     )
-    assert r.status_code == 201, r.text
     await api.drain()
-    return r.json()["id"], pm
+    return challenge_id, pm
 
 
 async def _suggestions(

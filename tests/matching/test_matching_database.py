@@ -11,6 +11,7 @@ import numpy as np
 from matcher.records import Role
 from matcher.storage import candidates as candidate_store
 from tests.conftest import Api
+from tests.factories import create_challenge, create_organisation, create_person
 
 BIO_TEXT = (
     "Informatiebeveiligingsbeleid opgesteld volgens de BIO voor een gemeente, "
@@ -19,47 +20,25 @@ BIO_TEXT = (
 
 
 async def _org(api: Api, pm: dict[str, str], name: str, sector: str) -> int:
-    r = await api.client.post(
-        "/organisations",
-        headers=pm,
-        json={
-            "name": name,
-            "sector": sector,
-            "province": "Groningen",
-            "contact_email": f"info@{sector}-{len(name)}.example",
-        },
+    return await create_organisation(
+        api, pm, name, sector, email=f"info@{sector}-{len(name)}.example"
     )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
 
 
 async def _person(
     api: Api, pm: dict[str, str], org: int, name: str, text: str = BIO_TEXT, **fields: Any
 ) -> int:
-    body: dict[str, Any] = {
-        "organisation_id": org,
-        "name": name,
-        "email": f"{name.split()[0].lower()}@example.org",
+    fields = {
         "consent": True,
         "capacity_hours_per_month": 12,
         "documents": [{"kind": "project", "title": "BIO-implementatie", "text": text}],
         **fields,
     }
-    r = await api.client.post("/people", headers=pm, json=body)
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
+    return await create_person(api, pm, name, organisation_id=org, **fields)
 
 
 async def _challenge(api: Api, member: dict[str, str], kind: str, **fields: Any) -> int:
-    body = {
-        "title": "BIO-beleid op orde",
-        "description": "Wij zoeken hulp bij ons informatiebeveiligingsbeleid volgens de BIO.",
-        "kind": kind,
-        **fields,
-    }
-    r = await api.client.post("/challenges", headers=member, json=body)
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
+    return await create_challenge(api, member, kind=kind, **fields)
 
 
 async def _suggested(api: Api, member: dict[str, str], cid: int, top: int = 10) -> list[Any]:

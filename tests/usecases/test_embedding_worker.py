@@ -13,6 +13,7 @@ from matcher.records import Role
 from matcher.settings import Settings
 from matcher.usecases.embedding import embed_pending, pending_counts
 from tests.conftest import Api
+from tests.factories import create_organisation, create_person
 
 
 class FlakyEmbedder:
@@ -47,30 +48,16 @@ class FlakyEmbedder:
 
 async def _seed(api: Api) -> dict[str, str]:
     pm = await api.key(Role.programme_manager)
-    org = (
-        await api.client.post(
-            "/organisations",
-            headers=pm,
-            json={
-                "name": "O",
-                "sector": "zorg",
-                "province": "Groningen",
-                "contact_email": "o@o.example",
-            },
-        )
-    ).json()["id"]
+    org = await create_organisation(api, pm, "O", "zorg")
     member = await api.key(Role.member, org)
-    r = await api.client.post(
-        "/people",
-        headers=member,
-        json={
-            "name": "P",
-            "email": "p@o.example",
-            "summary": "EPD-koppelingen",
-            "documents": [{"text": "HL7 FHIR"}],
-        },
+    await create_person(
+        api,
+        member,
+        "P",
+        email="p@o.example",
+        summary="EPD-koppelingen",
+        documents=[{"text": "HL7 FHIR"}],
     )
-    assert r.status_code == 201
     return member
 
 

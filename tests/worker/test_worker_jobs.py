@@ -12,6 +12,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+import structlog
 
 from matcher.scheduling import next_run
 from matcher.settings import Settings
@@ -219,3 +220,26 @@ def test_settings_refuse_a_bad_schedule_or_time_zone() -> None:
     with pytest.raises(ValidationError, match="unknown time zone"):
         Settings(job_time_zone="Europe/Leeuwarden")
     assert Settings(schedule_member_digest=" ").schedule_member_digest == ""
+
+
+async def test_a_running_job_names_itself_in_the_log_context(
+    pool: asyncpg.Pool, settings: Settings
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    async def probe(pool: asyncpg.Pool, run: JobRun) -> None:
+        seen.append({**structlog.contextvars.get_contextvars(), "run_job_id": run.job_id})
+
+    runner = JobRunner(pool, settings, jobs=[JobSpec("probe", probe)], poll_seconds=0.2)
+    async with pool.acquire() as conn:
+        await enqueue_job(conn, "probe")
+    await runner.start()
+    try:
+        await _wait_for(pool, "SELECT count(*) = 0 FROM pgqueuer WHERE entrypoint = 'probe'")
+    finally:
+        await runner.stop()
+    assert len(seen) == 1
+    context = seen[0]
+    assert context["job"] == "probe"
+    assert context["job_id"] == context["run_job_id"]
+    assert "request_id" not in context

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.deps import Conn
+from api.deps import Conn, bind_caller
 from api.web_format import KIND_LABELS, STATUS_LABELS
 from api.web_templates import templates
 from matcher.errors import Conflict, Forbidden, MatcherError, NotFound
@@ -138,8 +138,11 @@ def field(form: FormData, name: str) -> str:
 
 
 async def current_session(request: Request, conn: Conn) -> WebSession | None:
-    """The signed-in session behind the cookie, if any."""
-    return await web_sessions.resume(conn, request.cookies.get(SESSION_COOKIE, ""))
+    """The signed-in session behind the cookie, if any (its manager named in the logs)."""
+    session = await web_sessions.resume(conn, request.cookies.get(SESSION_COOKIE, ""))
+    if session is not None:
+        bind_caller(session.principal)
+    return session
 
 
 MaybeSession = Annotated[WebSession | None, Depends(current_session)]
