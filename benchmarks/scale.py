@@ -1,6 +1,7 @@
 """Suggestions at scale: HTTP latency, exact-scan baseline, candidate SQL, recall, load, memory.
 
     python benchmarks/scale.py [--sizes 10000,100000] [--requests 200] [--json]
+                               [--keep NAME] [--stages]
 
 For each size, builds a corpus in a scratch database on the configured server (the
 embedded one by default) through the project's own storage code: organisations across the
@@ -16,12 +17,19 @@ prints, side by side from one run:
 - candidate recall@10: the exact top-10 people by best-document cosine among the candidates,
   with the own-organisation filter ("filtered") and without it (consent always applies),
 - throughput and p95 with 20 concurrent clients, errors, and the server's resident memory.
+
+`--keep NAME` builds each size into the database NAME_<size> once and reuses it on later
+runs (migrations applied); `--stages` adds where a warm request's time goes, stage by stage,
+and the first request of a fresh process beside a warm one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
+import itertools
 import json
 import os
 import random
@@ -30,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from importlib import resources
@@ -41,11 +50,12 @@ import httpx
 import numpy as np
 
 from embeddings.factory import make_embedder
-from matcher import db
+from matcher import db, migrations
 from matcher.evaluation.runner import ScratchDatabase
 from matcher.logging import configure_logging
+from matcher.matching.capacity import challenge_window
 from matcher.matching.lexical import search_lexemes
-from matcher.matching.scoring import ScoringConfig, rank
+from matcher.matching.scoring import ScoringConfig, rank, score_candidates
 from matcher.records import ChallengeKind, ChallengeQuery, Role, document_text
 from matcher.settings import Settings
 from matcher.storage import candidates as candidate_store
@@ -56,7 +66,13 @@ from matcher.storage.embedding_queue import ensure_vector_index
 from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_pending
 from matcher.usecases.keys import create_key
-from matcher.usecases.suggestions import score_query
+from matcher.usecases.suggestions import (
+    SuggestionOptions,
+    apply_active_reranker,
+    query_for_challenge,
+    score_query,
+    to_suggestions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_PER_PERSON = 5
@@ -368,8 +384,8 @@ async def _http(
                 r = await client.get(f"/challenges/{cid}/suggestions?top=10")
                 return time.perf_counter() - started, r.status_code
 
-            for cid in ids:  # warm-up: one request per challenge
-                await one(cid)
+            # The first request of each challenge in a fresh process: what a restart costs.
+            first_pass = [await one(cid) for cid in ids]
             sequential = [await one(ids[i % len(ids)]) for i in range(requests)]
             queue = [ids[i % len(ids)] for i in range(requests * 2)]
             concurrent: list[tuple[float, int]] = []
@@ -385,8 +401,9 @@ async def _http(
     finally:
         server.terminate()
         server.wait(timeout=30)
-    errors = sum(1 for _, status in sequential + concurrent if status != 200)
+    errors = sum(1 for _, status in first_pass + sequential + concurrent if status != 200)
     return {
+        "first_pass_p50_ms": _p([t for t, _ in first_pass], 0.5),
         "p50_ms": _p([t for t, _ in sequential], 0.5),
         "p95_ms": _p([t for t, _ in sequential], 0.95),
         "rps_20_clients": len(concurrent) / wall,
@@ -396,13 +413,140 @@ async def _http(
     }
 
 
-async def measure(size: int, settings: Settings, requests: int) -> dict[str, float]:
-    """Build one size and measure everything."""
+async def _kept_database(server_url: str, name: str) -> tuple[str, bool]:
+    """The URL of database name (created and migrated if needed) and whether it has a corpus."""
+    admin = await asyncpg.connect(server_url)
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+    finally:
+        await admin.close()
+    url = (
+        db.url_for_database(server_url, name)
+        if exists
+        else await db.create_database(server_url, name)
+    )
+    conn = await asyncpg.connect(url)  # the vector type exists once the migrations ran
+    try:
+        await migrations.upgrade(conn)
+        built = bool(await conn.fetchval("SELECT count(*) FROM challenge"))
+    finally:
+        await conn.close()
+    return url, built
+
+
+async def _load(url: str) -> dict[str, Any]:
+    """What the measurements need, read back from a corpus built by an earlier run."""
+    conn = await db.connect(url)
+    try:
+        people = await conn.fetch("SELECT id, organisation_id, consent FROM person ORDER BY id")
+        index = {r["id"]: i for i, r in enumerate(people)}
+        docs = await conn.fetch(
+            "SELECT person_id, embedding, embedding_model FROM document ORDER BY id"
+        )
+        challenges = await conn.fetch(
+            "SELECT id, organisation_id, title, description, embedding FROM challenge ORDER BY id"
+        )
+        key = await create_key(conn, role=Role.programme_manager, organisation_id=None)
+    finally:
+        await conn.close()
+    return {
+        "key": key,
+        "model_id": docs[0]["embedding_model"],
+        "vectors": np.asarray([_array(r["embedding"]) for r in docs], dtype=np.float32),
+        "doc_person": np.asarray([index[r["person_id"]] for r in docs]),
+        "person_ids": np.asarray([r["id"] for r in people]),
+        "person_org": np.asarray([r["organisation_id"] for r in people]),
+        "consent": np.asarray([r["consent"] for r in people]),
+        "challenges": [(r["id"], r["organisation_id"], _array(r["embedding"])) for r in challenges],
+        "texts": {r["id"]: document_text(r["title"], r["description"]) for r in challenges},
+    }
+
+
+def _mark(marks: list[tuple[str, float]], stage: str) -> None:
+    marks.append((stage, time.perf_counter()))
+
+
+async def _stages(url: str, data: dict[str, Any], rounds: int = 3) -> dict[str, float]:
+    """Mean milliseconds per stage of a warm suggestion request, in process (as the route)."""
+    totals: dict[str, float] = defaultdict(float)
+    count = 0
+    options = SuggestionOptions()
+    config = options.config
+    pool = await db.create_pool(url, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            for round_ in range(rounds):
+                for cid, _, vector in data["challenges"]:
+                    marks = [("start", time.perf_counter())]
+                    mark = functools.partial(_mark, marks)
+
+                    challenge = await challenge_store.get_challenge(conn, cid)
+                    query = await query_for_challenge(conn, challenge)
+                    mark("challenge and its organisation")
+                    lexemes = await candidate_store.query_lexemes(conn, query.text)
+                    stats = await candidate_store.lexical_stats(conn, lexemes)
+                    mark("lexemes and document frequencies")
+                    ids = await candidate_store.candidate_person_ids(
+                        conn,
+                        vector=vector,
+                        model_id=data["model_id"],
+                        lexemes=search_lexemes(lexemes, stats, wanted=db.CANDIDATE_DOCUMENTS),
+                        exclude_organisation_id=query.organisation_id,
+                        limit=db.CANDIDATE_DOCUMENTS,
+                    )
+                    mark("candidate ids (HNSW + full text)")
+                    window = challenge_window(query.starts_on, query.needed_by, today=date.today())
+                    candidates = await candidate_store.load_candidates(
+                        conn,
+                        ids,
+                        vector=vector,
+                        model_id=data["model_id"],
+                        window=(window.starts_on, window.ends_on),
+                        challenge_id=cid,
+                    )
+                    mark("loading candidates")
+                    scored = score_candidates(
+                        query,
+                        candidates,
+                        query_lexemes=lexemes,
+                        stats=stats,
+                        today=date.today(),
+                        config=config,
+                    )
+                    mark("scoring")
+                    await apply_active_reranker(conn, scored)
+                    ranked = rank(scored, top=10, config=config)
+                    suggestions = to_suggestions(
+                        ranked, query, own_sector_name=None, today=date.today(), options=options
+                    )
+                    json.dumps([s.explanation for s in suggestions])
+                    mark("ranking and explanations")
+                    if round_ == 0:
+                        continue  # the first round warms caches and plans
+                    count += 1
+                    for (_, before), (stage, after) in itertools.pairwise(marks):
+                        totals[stage] += (after - before) * 1000
+    finally:
+        await pool.close()
+    return {stage: total / max(count, 1) for stage, total in totals.items()}
+
+
+async def measure(
+    size: int, settings: Settings, requests: int, *, keep: str | None, stages: bool
+) -> dict[str, Any]:
+    """Build one size (or reuse a kept one) and measure everything."""
     server_url = db.database_url(settings)
-    async with ScratchDatabase(server_url) as url:
-        data = await _build(url, size, settings)
+    async with contextlib.AsyncExitStack() as stack:
+        if keep is None:
+            url = await stack.enter_async_context(ScratchDatabase(server_url))
+            built = False
+        else:
+            url, built = await _kept_database(server_url, f"{keep}_{size}")
+        data = await _load(url) if built else await _build(url, size, settings)
         scans = [_exact_top_people(data, v, org)[1] for _, org, v in data["challenges"] * 4]
-        figures = {"numpy_p95_ms": _p(scans, 0.95)}
+        figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
+        if stages:
+            figures["stages"] = await _stages(url, data)
         figures |= await _sql_and_recall(url, data)
         figures |= await _http(url, data, settings, requests)
     figures["ratio_p95_to_numpy"] = figures["p95_ms"] / figures["numpy_p95_ms"]
@@ -415,11 +559,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep", metavar="NAME", help="build into NAME_<size> once, then reuse")
+    parser.add_argument("--stages", action="store_true", help="time each stage of a request")
     args = parser.parse_args()
     configure_logging("WARNING")
     settings = Settings()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results = {str(size): asyncio.run(measure(size, settings, args.requests)) for size in sizes}
+    results = {
+        str(size): asyncio.run(
+            measure(size, settings, args.requests, keep=args.keep, stages=args.stages)
+        )
+        for size in sizes
+    }
     if args.json:
         keys = (
             "p50_ms",
@@ -432,6 +583,7 @@ def main() -> int:
             "p95_ms_20_clients",
             "errors",
             "rss_mb",
+            "first_pass_p50_ms",
         )
         print(json.dumps({s: {k: r[k] for k in keys} for s, r in results.items()}))
         return 0
@@ -448,6 +600,18 @@ def main() -> int:
             f"{r['recall_at_10_filtered']:.3f} | {r['rps_20_clients']:.1f} req/s | "
             f"{r['p95_ms_20_clients']:.0f} ms | {r['errors']} | {r['rss_mb']:.0f} MB |"
         )
+    for size, r in results.items():
+        print(
+            f"{int(size):,}: first request per challenge after a start p50 "
+            f"{r['first_pass_p50_ms']:.0f} ms (warm p50 {r['p50_ms']:.0f} ms)"
+        )
+        if "stages" in r:
+            total = sum(r["stages"].values())
+            print(f"\n{int(size):,} documents, a warm request in process ({total:.0f} ms):\n")
+            print("| stage | ms | share |\n| --- | ---: | ---: |")
+            for stage, ms in r["stages"].items():
+                print(f"| {stage} | {ms:.1f} | {ms / total:.0%} |")
+            print()
     for size, r in results.items():
         print(
             f"{int(size):,}: worst recall@10 {r['recall_worst']:.2f}; final top 10 shared with "

@@ -215,6 +215,8 @@ class EvidenceDoc:
     body: str
     dense: float | None
     lexemes: tuple[str, ...] = ()
+    lexical_features: bytes | None = None
+    """The n-gram features stored with the document's current text (None: not yet stored)."""
 
 
 @dataclass(slots=True)
@@ -241,6 +243,8 @@ class Candidate:
     conflict_organisation_ids: tuple[int, ...]
     recent_exposure: int
     documents: list[EvidenceDoc] = field(default_factory=list)
+    track_record_size: int | None = None
+    """Track-record documents the person has (None: all of them are in documents)."""
 
 
 @dataclass(frozen=True, slots=True)

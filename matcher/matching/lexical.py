@@ -9,9 +9,10 @@ decompounding dictionary. Stop words are dropped first: their n-grams are everyw
 only add noise.
 
 Scores are TF-IDF cosines (sublinear term frequency, smoothed inverse document frequency
-over the documents being scored), in [0, 1]. Each document's n-gram counts are cached per
-process by text, so a suggestion request does the expensive part (splitting texts into
-n-grams) once per document, not once per request.
+over the documents being scored), in [0, 1]. A document's n-grams are counted once, when
+its text is stored or embedded, and kept with it as compact features (hashed n-gram ids and
+counts, see ``lexical_features``); a request only decodes them, so there is no per-process
+cache to warm and the first request after a start costs what any other does.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from __future__ import annotations
 import math
 import threading
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from cachetools import LRUCache
 
 from matcher.matching.text import STOP_WORDS, words
 
@@ -58,91 +59,83 @@ def char_ngrams(text: str, *, low: int = NGRAM_MIN, high: int = NGRAM_MAX) -> Co
     return counts
 
 
+FEATURES_VERSION = 1
+"""First byte of stored features; raise it when tokens or n-grams change (stored ones go stale)."""
+
+_COUNT_MAX = 65535
+
+
+def ngram_id(gram: str) -> int:
+    """A stable 32-bit id of an n-gram (the same in every process and on every machine)."""
+    return zlib.crc32(gram.encode("utf-8"))
+
+
 @dataclass(frozen=True, slots=True)
 class Terms:
-    """One text as n-gram ids with sublinear term frequencies (1 + log count)."""
+    """One text as sorted, distinct hashed n-gram ids with their counts."""
 
-    ids: npt.NDArray[np.int32]
-    tf: npt.NDArray[np.float32]
+    ids: npt.NDArray[np.uint32]
+    counts: npt.NDArray[np.uint16]
+
+    @property
+    def tf(self) -> npt.NDArray[np.float64]:
+        """Sublinear term frequencies (1 + ln count)."""
+        return 1.0 + np.log(self.counts.astype(np.float64))
 
 
-def _sublinear(counts: Iterable[int]) -> npt.NDArray[np.float32]:
-    return (1.0 + np.log(np.fromiter(counts, dtype=np.float32))).astype(np.float32)
+def text_terms(text: str) -> Terms:
+    """The text's character n-grams as hashed ids and counts (two n-grams sharing a hash add up)."""
+    grams = char_ngrams(text)
+    ids = np.fromiter((ngram_id(g) for g in grams), dtype=np.uint32, count=len(grams))
+    counts = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))
+    unique, inverse = np.unique(ids, return_inverse=True)
+    counts = np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+    return Terms(ids=unique, counts=np.minimum(counts, _COUNT_MAX).astype(np.uint16))
 
 
-class NgramIndex:
-    """A process-wide n-gram vocabulary and a bounded LRU cache of each text's n-gram counts.
+def encode_terms(terms: Terms) -> bytes:
+    """Terms as stored bytes: a version byte, then the ids, then the counts (little endian)."""
+    return (
+        bytes([FEATURES_VERSION])
+        + terms.ids.astype("<u4").tobytes()
+        + terms.counts.astype("<u2").tobytes()
+    )
 
-    The least recently used texts leave the cache one by one when it is full (a request that
-    touches thousands of documents no longer wipes it). Only when the vocabulary itself passes
-    its bound does everything start afresh: ids are only compared within one call. About 3 kB
-    a document text (int32 ids, float32 frequencies), so the default bound is ~150 MB.
-    """
 
-    def __init__(self, max_texts: int = 50_000, max_ngrams: int = 5_000_000) -> None:
-        self.max_texts = max_texts
-        self.max_ngrams = max_ngrams
-        self._vocabulary: dict[str, int] = {}
-        self._texts: LRUCache[str, Terms] = LRUCache(maxsize=max_texts)
-        self._lock = threading.RLock()
-        # The last pool of documents and its IDF-weighted matrix: a challenge scored again,
-        # or every challenge of an evaluation, meets the same pool.
-        self._pool_texts: tuple[str, ...] = ()
-        self._pool: _Pool | None = None
+def decode_terms(data: bytes) -> Terms | None:
+    """Stored bytes as terms, or None when they were written by another features version."""
+    if not data or data[0] != FEATURES_VERSION or (len(data) - 1) % 6:
+        return None
+    n = (len(data) - 1) // 6
+    ids = np.frombuffer(data, dtype="<u4", count=n, offset=1).astype(np.uint32)
+    counts = np.frombuffer(data, dtype="<u2", count=n, offset=1 + 4 * n).astype(np.uint16)
+    return Terms(ids=ids, counts=counts)
 
-    def __len__(self) -> int:
-        return len(self._texts)
 
-    def _document_terms(self, text: str) -> Terms:
-        cached = self._texts.get(text)
-        if cached is not None:
-            return cached
-        counts = char_ngrams(text)
-        vocabulary = self._vocabulary
-        ids = np.fromiter(
-            (vocabulary.setdefault(g, len(vocabulary)) for g in counts),
-            dtype=np.int32,
-            count=len(counts),
-        )
-        terms = Terms(ids=ids, tf=_sublinear(counts.values()))
-        self._texts[text] = terms
-        return terms
+def lexical_features(text: str) -> bytes:
+    """What a document keeps for its lexical evidence: its n-gram terms, encoded."""
+    return encode_terms(text_terms(text))
 
-    def lookup(self, query: str, documents: Sequence[str]) -> tuple[_Pool, Terms, float]:
-        """Everything one scoring call needs, under one lock.
 
-        Returns the documents' pool (n-gram ids, IDF weights, norms), the query's terms that
-        the vocabulary has, and the sum of squared term frequencies of the query's other
-        n-grams (they count in the query's length).
-        """
-        q_counts = char_ngrams(query)
-        texts = tuple(documents)
-        with self._lock:
-            pool = self._pool
-            if pool is None or self._pool_texts != texts:
-                if len(self._vocabulary) > self.max_ngrams:
-                    self._texts.clear()
-                    self._vocabulary = {}
-                pool = _Pool.build([self._document_terms(d) for d in texts])
-                self._pool_texts, self._pool = texts, pool
-            vocabulary = self._vocabulary
-            known = {vocabulary[g]: c for g, c in q_counts.items() if g in vocabulary}
-            unknown = [c for g, c in q_counts.items() if g not in vocabulary]
-        query_terms = Terms(
-            ids=np.fromiter(known.keys(), dtype=np.int32, count=len(known)),
-            tf=_sublinear(known.values()),
-        )
-        unknown_square = float(np.sum(_sublinear(unknown) ** 2))
-        return pool, query_terms, unknown_square
+Document = str | Terms
+"""A document to score: its text, or its stored terms."""
+
+
+def _terms(document: Document) -> Terms:
+    return document if isinstance(document, Terms) else text_terms(document)
 
 
 @dataclass(frozen=True, slots=True)
 class _Pool:
-    """A pool of documents as one IDF-weighted sparse matrix (smoothed IDF over the pool)."""
+    """A pool of documents as one IDF-weighted sparse matrix (smoothed IDF over the pool).
 
-    size: int
+    Entries are the documents' n-grams, document after document; ``vocabulary`` holds the
+    pool's distinct hashed ids in order and ``column`` each entry's position in it.
+    """
+
+    vocabulary: npt.NDArray[np.uint32]
     idf: npt.NDArray[np.float64]
-    ids: npt.NDArray[np.int32]
+    column: npt.NDArray[np.int64]
     weights: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]
     norms: npt.NDArray[np.float64]
@@ -158,53 +151,98 @@ class _Pool:
     def build(terms: Sequence[Terms]) -> _Pool:
         n = len(terms)
         lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
-        ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, dtype=np.int32)
-        tf = np.concatenate([t.tf for t in terms]).astype(np.float64) if n else np.zeros(0)
-        size = int(ids.max()) + 1 if len(ids) else 1
-        # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
-        idf = np.log((1.0 + n) / (1.0 + np.bincount(ids, minlength=size))) + 1.0
-        weights = tf * idf[ids]
+        ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, dtype=np.uint32)
+        tf = np.concatenate([t.tf for t in terms]) if n else np.zeros(0)
+        vocabulary, column = _columns(ids)
+        # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1 (an id is once per text).
+        df = np.bincount(column, minlength=len(vocabulary))
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        weights = tf * idf[column]
         nonempty = lengths > 0
         starts = (np.cumsum(lengths) - lengths)[nonempty]
         norms = np.sqrt(np.add.reduceat(weights * weights, starts)) if len(starts) else np.zeros(0)
-        return _Pool(size, idf, ids, weights, starts, norms, nonempty, tf)
+        return _Pool(vocabulary, idf, column, weights, starts, norms, nonempty, tf)
+
+    def query_weights(
+        self, query: Terms
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The query's TF-IDF weight per pool column, and the tf of its n-grams not in the pool."""
+        weights = np.zeros(len(self.vocabulary))
+        if not len(query.ids):
+            return weights, np.zeros(0)
+        position = np.searchsorted(self.vocabulary, query.ids)
+        inside = position < len(self.vocabulary)
+        inside[inside] = self.vocabulary[position[inside]] == query.ids[inside]
+        tf = query.tf
+        weights[position[inside]] = tf[inside] * self.idf[position[inside]]
+        return weights, tf[~inside]
 
 
-_DEFAULT_INDEX = NgramIndex()
+def _columns(ids: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Distinct ids in order, and each id's index among them (np.unique, without an argsort).
+
+    Sorting the ids packed with their positions into one 64-bit key is several times faster
+    than the argsort that np.unique's inverse needs.
+    """
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    packed = (ids.astype(np.uint64) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
+    packed.sort()
+    sorted_ids = (packed >> np.uint64(32)).astype(np.uint32)
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=first[1:])
+    column = np.empty(n, dtype=np.int64)
+    column[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)] = np.cumsum(first) - 1
+    return sorted_ids[first], column
 
 
-def similarities(
-    query: str, documents: Sequence[str], *, index: NgramIndex | None = None
-) -> npt.NDArray[np.float64]:
+class _LastPool:
+    """The last pool built: a challenge scored again, or every challenge of an evaluation,
+    meets the same documents. Keyed by the documents themselves, so it is never stale."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[object, ...] = ()
+        self._pool: _Pool | None = None
+
+    def get(self, documents: Sequence[Document]) -> _Pool:
+        key = tuple(
+            d if isinstance(d, str) else d.ids.tobytes() + d.counts.tobytes() for d in documents
+        )
+        with self._lock:
+            if self._pool is not None and self._key == key:
+                return self._pool
+        pool = _Pool.build([_terms(d) for d in documents])
+        with self._lock:
+            self._key, self._pool = key, pool
+        return pool
+
+
+_LAST_POOL = _LastPool()
+
+
+def similarities(query: str, documents: Sequence[Document]) -> npt.NDArray[np.float64]:
     """TF-IDF cosine of the query with each document; IDF over these documents."""
     n = len(documents)
     out = np.zeros(n)
     if n == 0:
         return out
-    pool, q_terms, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
-        query, documents
-    )
-    unseen = pool.unseen_idf
-    inside = q_terms.ids < pool.size
-    query_weight = np.zeros(pool.size)
-    query_weight[q_terms.ids[inside]] = q_terms.tf[inside] * pool.idf[q_terms.ids[inside]]
+    pool = _LAST_POOL.get(documents)
+    query_weight, outside_tf = pool.query_weights(text_terms(query))
     # Query n-grams that no document of the pool has (df 0) still make the query longer.
-    outside = float(np.sum(q_terms.tf[~inside].astype(np.float64) ** 2))
-    q_norm = math.sqrt(float(np.sum(query_weight**2)) + (outside + unknown_square) * unseen**2)
+    outside = float(np.sum(outside_tf**2))
+    q_norm = math.sqrt(float(np.sum(query_weight**2)) + outside * pool.unseen_idf**2)
     if q_norm == 0 or not pool.nonempty.any():
         return out
-    dot = np.add.reduceat(pool.weights * query_weight[pool.ids], pool.starts)
+    dot = np.add.reduceat(pool.weights * query_weight[pool.column], pool.starts)
     out[pool.nonempty] = dot / (pool.norms * q_norm)
     return out
 
 
 def saturated_similarities(
-    query: str,
-    documents: Sequence[str],
-    *,
-    k1: float = 1.2,
-    b: float = 0.75,
-    index: NgramIndex | None = None,
+    query: str, documents: Sequence[Document], *, k1: float = 1.2, b: float = 0.75
 ) -> npt.NDArray[np.float64]:
     """BM25-style n-gram evidence in [0, 1]: term frequency saturates with document length.
 
@@ -216,26 +254,20 @@ def saturated_similarities(
     out = np.zeros(n)
     if n == 0:
         return out
-    pool, q_terms, unknown_square = (_DEFAULT_INDEX if index is None else index).lookup(
-        query, documents
-    )
+    pool = _LAST_POOL.get(documents)
     if not pool.nonempty.any():
         return out
     counts = np.exp(pool.tf - 1.0)  # tf is 1 + ln(count)
     doc_len = np.add.reduceat(counts, pool.starts)
     relative = doc_len / doc_len.mean()
-    lengths = np.diff(np.append(pool.starts, len(pool.ids)))
+    lengths = np.diff(np.append(pool.starts, len(pool.column)))
     norm_per_entry = np.repeat(k1 * (1.0 - b + b * relative), lengths)
     saturated = counts * (k1 + 1.0) / (counts + norm_per_entry)
-    unseen = pool.unseen_idf
-    inside = q_terms.ids < pool.size
-    query_weight = np.zeros(pool.size)
-    query_weight[q_terms.ids[inside]] = q_terms.tf[inside] * pool.idf[q_terms.ids[inside]]
-    outside = float(np.sum(q_terms.tf[~inside])) + math.sqrt(unknown_square)
-    best = (float(np.sum(query_weight)) + outside * unseen) * (k1 + 1.0)
+    query_weight, outside_tf = pool.query_weights(text_terms(query))
+    best = (float(np.sum(query_weight)) + float(np.sum(outside_tf)) * pool.unseen_idf) * (k1 + 1.0)
     if best == 0:
         return out
-    dot = np.add.reduceat(saturated * query_weight[pool.ids], pool.starts)
+    dot = np.add.reduceat(saturated * query_weight[pool.column], pool.starts)
     out[pool.nonempty] = dot / best
     return out
 

@@ -13,7 +13,8 @@ from matcher.matching.capacity import challenge_window, free_hours
 # Re-exported: callers import the configuration from here.
 from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
 from matcher.matching.config import ScoringConfig as ScoringConfig
-from matcher.matching.lexical import LexicalStats, saturated_similarities
+from matcher.matching.lexical import Document as LexicalDocument
+from matcher.matching.lexical import LexicalStats, decode_terms, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
 from matcher.matching.terms import acronyms, expertise_text, is_key_word, shared_key_terms
@@ -94,13 +95,22 @@ def _lexical_scores(
         return {}
     # Context (when, where, for whom) is left out: it is not the expertise asked for.
     text = expertise_text(query.text) if config.drop_context_words else query.text
-    texts = [document_text(d.title, d.body) for d in docs]
+    documents = [_lexical_document(d) for d in docs]
     values = (
-        saturated_similarities(text, texts)
+        saturated_similarities(text, documents)
         if config.lexical_saturation
-        else lexical_similarities(text, texts)
+        else lexical_similarities(text, documents)
     )
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
+
+
+def _lexical_document(doc: EvidenceDoc) -> LexicalDocument:
+    """The document's stored n-gram terms, or its text when none are stored (yet)."""
+    if doc.lexical_features is not None:
+        terms = decode_terms(doc.lexical_features)
+        if terms is not None:
+            return terms
+    return document_text(doc.title, doc.body)
 
 
 def _doc_scores(
@@ -116,6 +126,20 @@ def _doc_scores(
         out.append(DocScore(doc=doc, dense=dense, lexical=lex, relevance=relevance))
     out.sort(key=lambda d: (-d.relevance, d.doc.document_id))
     return out
+
+
+DENSE_MEAN_TOP = 3
+"""The dense_mean_top feature averages this many best documents by dense similarity."""
+
+
+def documents_needed(config: ScoringConfig) -> int:
+    """How many of a person's documents nearest to the challenge scoring can use.
+
+    The score aggregates the top_k documents by relevance (dense plus lexical), a feature
+    the best DENSE_MEAN_TOP by dense similarity; one more covers a document whose lexical
+    evidence lifts it past a denser one.
+    """
+    return max(config.top_k, DENSE_MEAN_TOP) + 1
 
 
 def evidence_weights(config: ScoringConfig) -> list[float]:
@@ -184,10 +208,14 @@ def score_candidates(
         parts: dict[str, float] = {"relevance": relevance}
         features: dict[str, float] = {
             "dense_best": max((d.dense for d in docs), default=0.0),
-            "dense_mean_top": _mean([d.dense for d in sorted(docs, key=lambda d: -d.dense)][:3]),
+            "dense_mean_top": _mean(
+                [d.dense for d in sorted(docs, key=lambda d: -d.dense)][:DENSE_MEAN_TOP]
+            ),
             "lexical_best": max((d.lexical for d in docs), default=0.0),
             "relevance": relevance,
-            "documents": float(len(docs)),
+            "documents": float(
+                len(docs) if cand.track_record_size is None else cand.track_record_size
+            ),
         }
         factor = 1.0
         cross = bool(

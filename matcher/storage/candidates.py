@@ -161,8 +161,13 @@ async def load_candidates(
     model_id: str,
     window: tuple[date, date],
     challenge_id: int | None,
+    per_person: int | None = None,
 ) -> list[Candidate]:
-    """Candidates with profile, capacity, exposure and each document's dense similarity."""
+    """Candidates with profile, capacity, exposure and their documents' dense similarity.
+
+    With a vector and per_person, each candidate brings only their per_person documents
+    nearest to it (and their speaker topics): the ones the scoring can use.
+    """
     ids = list(person_ids)
     if not ids:
         return []
@@ -179,7 +184,9 @@ async def load_candidates(
                            AND r.starts_on <= $3 AND r.ends_on >= $2), 0) AS reserved,
                (SELECT count(*) FROM match m
                 WHERE m.person_id = p.id AND m.created_at > now() - interval '7 days'
-                  AND ($4::bigint IS NULL OR m.challenge_id <> $4)) AS exposure
+                  AND ($4::bigint IS NULL OR m.challenge_id <> $4)) AS exposure,
+               (SELECT count(*) FROM document d
+                WHERE d.person_id = p.id AND d.kind <> 'speaker_topics') AS track_record_size
         FROM person p
         JOIN organisation o ON o.id = p.organisation_id
         LEFT JOIN sector s ON s.code = o.sector_code
@@ -191,30 +198,9 @@ async def load_candidates(
         window[1],
         challenge_id,
     )
-    if vector is not None:
-        dim = int(vector.shape[0])
-        dense_sql = (
-            f"CASE WHEN d.embedding_dim = {dim} AND d.embedding_model = $2 "
-            f"AND d.embedding_hash = d.text_hash "
-            f"THEN 1 - (d.embedding::vector({dim}) <=> $3::vector({dim})) END"
-        )
-        doc_rows = await conn.fetch(
-            f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense
-            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
-            """,
-            ids,
-            model_id,
-            vector,
-        )
-    else:
-        doc_rows = await conn.fetch(
-            """
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense
-            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
-            """,
-            ids,
-        )
+    doc_rows = await _candidate_documents(
+        conn, ids, vector=vector, model_id=model_id, per_person=per_person
+    )
     docs: dict[int, list[EvidenceDoc]] = {pid: [] for pid in ids}
     for r in doc_rows:
         docs[r["person_id"]].append(
@@ -224,6 +210,7 @@ async def load_candidates(
                 title=r["title"],
                 body=r["body"],
                 dense=float(r["dense"]) if r["dense"] is not None else None,
+                lexical_features=r["lexical_features"],
             )
         )
     return [
@@ -248,9 +235,69 @@ async def load_candidates(
             conflict_organisation_ids=tuple(r["conflicts"]),
             recent_exposure=int(r["exposure"]),
             documents=docs[r["id"]],
+            track_record_size=int(r["track_record_size"]),
         )
         for r in people
     ]
+
+
+def _document_columns(vector: np.ndarray | None) -> str:
+    """The document columns scoring reads, the dense similarity last (NULL when stale)."""
+    if vector is None:
+        dense = "NULL::float8"
+    else:
+        dim = int(vector.shape[0])
+        dense = (
+            f"CASE WHEN d.embedding_dim = {dim} AND d.embedding_model = $2 "
+            f"AND d.embedding_hash = d.text_hash "
+            f"THEN 1 - (d.embedding::vector({dim}) <=> $3::vector({dim})) END"
+        )
+    # Stored n-gram features count only while they belong to the current text.
+    return (
+        "d.id, d.person_id, d.kind, d.title, d.body, "
+        "CASE WHEN d.lexical_hash = d.text_hash THEN d.lexical_features END AS lexical_features, "
+        f"{dense} AS dense"
+    )
+
+
+async def _candidate_documents(
+    conn: asyncpg.Connection,
+    ids: list[int],
+    *,
+    vector: np.ndarray | None,
+    model_id: str,
+    per_person: int | None,
+) -> list[asyncpg.Record]:
+    """The candidates' documents: all of them, or each person's per_person nearest ones."""
+    columns = _document_columns(vector)
+    if vector is None or per_person is None:
+        args: tuple[object, ...] = (ids, model_id, vector) if vector is not None else (ids,)
+        rows: list[asyncpg.Record] = await conn.fetch(
+            f"SELECT {columns} FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id",
+            *args,
+        )
+        return rows
+    # Per person, its documents by similarity in SQL (an index scan on person, a handful of
+    # distances each); documents with a stale vector come last.
+    rows = await conn.fetch(
+        f"""
+        SELECT best.* FROM unnest($1::bigint[]) AS c(person_id)
+        CROSS JOIN LATERAL (
+            SELECT {columns} FROM document d
+            WHERE d.person_id = c.person_id AND d.kind <> 'speaker_topics'
+            ORDER BY dense DESC NULLS LAST, id
+            LIMIT $4
+        ) AS best
+        UNION ALL
+        SELECT {columns} FROM document d
+        WHERE d.person_id = ANY($1::bigint[]) AND d.kind = 'speaker_topics'
+        """,
+        ids,
+        model_id,
+        vector,
+        per_person,
+    )
+    return rows
 
 
 async def organisation_context(

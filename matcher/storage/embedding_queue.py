@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Literal
 
 import asyncpg
 import numpy as np
 
+from matcher.matching.lexical import lexical_features
 from matcher.records import PendingText
 
 Table = Literal["document", "challenge"]
@@ -82,12 +84,19 @@ async def store_vectors(
         if table == "challenge"
         else ""
     )
-    for pending, vector in items:
+    # A document keeps its n-gram features beside its vector (see lexical_features).
+    features = ", lexical_features = $6, lexical_hash = $5" if table == "document" else ""
+    computed = (
+        await asyncio.to_thread(lambda: [[lexical_features(p.text)] for p, _ in items])
+        if table == "document"
+        else [[] for _ in items]
+    )
+    for (pending, vector), extra in zip(items, computed, strict=True):
         status = await conn.execute(
             f"""
             UPDATE {table} SET embedding = $2, embedding_dim = $3, embedding_model = $4,
                 embedding_hash = $5, embedded_at = now(), embed_attempts = 0, embed_error = NULL,
-                embed_after = now(){due}
+                embed_after = now(){due}{features}
             WHERE id = $1 AND text_hash = $5
             """,
             pending.id,
@@ -95,6 +104,7 @@ async def store_vectors(
             int(vector.shape[0]),
             model_id,
             pending.text_hash,
+            *extra,
         )
         if not status.endswith(" 0"):
             stored.append(pending.id)

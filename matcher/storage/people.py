@@ -12,6 +12,7 @@ import numpy as np
 
 from embeddings.base import text_hash
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
+from matcher.matching.lexical import lexical_features
 from matcher.records import Document, DocumentKind, Page, Person, document_text
 from matcher.storage.person_texts import set_speaker_topics, set_summary
 
@@ -244,9 +245,20 @@ async def add_embedded_documents(
     """Insert (person id, document, vector) rows whose vectors are already known."""
     await conn.executemany(
         "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
-        "embedding_model, embedding_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5)",
+        "embedding_model, embedding_hash, lexical_features, lexical_hash) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $5)",
         [
-            (pid, doc.kind, doc.title, doc.body, doc.text_hash, vec, int(vec.shape[0]), model_id)
+            (
+                pid,
+                doc.kind,
+                doc.title,
+                doc.body,
+                doc.text_hash,
+                vec,
+                int(vec.shape[0]),
+                model_id,
+                lexical_features(document_text(doc.title, doc.body)),
+            )
             for pid, doc, vec in rows
         ],
     )

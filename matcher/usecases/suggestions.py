@@ -18,7 +18,13 @@ from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.lexical import LexicalStats, search_lexemes
-from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
+from matcher.matching.scoring import (
+    ScoredCandidate,
+    ScoringConfig,
+    documents_needed,
+    rank,
+    score_candidates,
+)
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
@@ -72,6 +78,7 @@ async def score_query(
         model_id=model_id,
         window=(window.starts_on, window.ends_on),
         challenge_id=query.challenge_id,
+        per_person=documents_needed(config) if config.use_dense else None,
     )
     return score_candidates(
         query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
