@@ -64,7 +64,7 @@ from matcher.storage import organisations as org_store
 from matcher.storage import people as people_store
 from matcher.storage.embedding_queue import ensure_vector_index
 from matcher.storage.people import DocumentInput
-from matcher.usecases.embedding import embed_pending
+from matcher.usecases.embedding import embed_pending, fill_lexical_features
 from matcher.usecases.keys import create_key
 from matcher.usecases.suggestions import (
     SuggestionOptions,
@@ -431,6 +431,11 @@ async def _kept_database(server_url: str, name: str) -> tuple[str, bool]:
         built = bool(await conn.fetchval("SELECT count(*) FROM challenge"))
     finally:
         await conn.close()
+    pool = await db.create_pool(url, max_size=1)
+    try:
+        await fill_lexical_features(pool)  # what a migration left for the worker
+    finally:
+        await pool.close()
     return url, built
 
 

@@ -93,23 +93,29 @@ def text_terms(text: str) -> Terms:
     return Terms(ids=unique, counts=np.minimum(counts, _COUNT_MAX).astype(np.uint16))
 
 
+_RECORD = np.dtype([("id", "<u4"), ("count", "<u2")])
+"""One stored n-gram: its hashed id and its count in the text (6 bytes, little endian)."""
+
+
 def encode_terms(terms: Terms) -> bytes:
-    """Terms as stored bytes: a version byte, then the ids, then the counts (little endian)."""
-    return (
-        bytes([FEATURES_VERSION])
-        + terms.ids.astype("<u4").tobytes()
-        + terms.counts.astype("<u2").tobytes()
-    )
+    """Terms as stored bytes: a version byte, then one (id, count) record per n-gram."""
+    records = np.empty(len(terms.ids), dtype=_RECORD)
+    records["id"] = terms.ids
+    records["count"] = terms.counts
+    return bytes([FEATURES_VERSION]) + records.tobytes()
+
+
+def is_current_features(data: bytes) -> bool:
+    """Stored features this version reads (a version byte, then whole records)."""
+    return bool(data) and data[0] == FEATURES_VERSION and (len(data) - 1) % _RECORD.itemsize == 0
 
 
 def decode_terms(data: bytes) -> Terms | None:
     """Stored bytes as terms, or None when they were written by another features version."""
-    if not data or data[0] != FEATURES_VERSION or (len(data) - 1) % 6:
+    if not is_current_features(data):
         return None
-    n = (len(data) - 1) // 6
-    ids = np.frombuffer(data, dtype="<u4", count=n, offset=1).astype(np.uint32)
-    counts = np.frombuffer(data, dtype="<u2", count=n, offset=1 + 4 * n).astype(np.uint16)
-    return Terms(ids=ids, counts=counts)
+    records = np.frombuffer(data, dtype=_RECORD, offset=1)
+    return Terms(ids=records["id"].astype(np.uint32), counts=records["count"].astype(np.uint16))
 
 
 def lexical_features(text: str) -> bytes:
@@ -117,56 +123,91 @@ def lexical_features(text: str) -> bytes:
     return encode_terms(text_terms(text))
 
 
-Document = str | Terms
-"""A document to score: its text, or its stored terms."""
+Document = str | bytes
+"""A document to score: its text, or its stored features (``lexical_features`` of the text)."""
 
 
-def _terms(document: Document) -> Terms:
-    return document if isinstance(document, Terms) else text_terms(document)
+def _payload(document: Document) -> bytes:
+    """The document's n-gram records (from its stored features, or counted from its text)."""
+    if isinstance(document, bytes) and is_current_features(document):
+        return document[1:]
+    text = document if isinstance(document, str) else ""
+    return lexical_features(text)[1:]
+
+
+_DOC_BITS = 20
+_COUNT_BITS = 12
+MAX_POOL_DOCUMENTS = (1 << _DOC_BITS) - 1
+"""Documents one scoring call can take (a candidate pool is a few thousand)."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Pool:
     """A pool of documents as one IDF-weighted sparse matrix (smoothed IDF over the pool).
 
-    Entries are the documents' n-grams, document after document; ``vocabulary`` holds the
-    pool's distinct hashed ids in order and ``column`` each entry's position in it.
+    Its entries (one per n-gram of a document) are sorted by n-gram: ``vocabulary`` holds the
+    pool's distinct hashed ids in order, ``group`` each entry's index into it and ``doc``
+    its document. Sorting one packed 64-bit key per entry (id, document, count) is the only
+    pass over the entries that is not sequential, and numpy sorts integers with SIMD.
     """
 
+    size: int
     vocabulary: npt.NDArray[np.uint32]
     idf: npt.NDArray[np.float64]
-    column: npt.NDArray[np.int64]
+    group: npt.NDArray[np.intp]
+    doc: npt.NDArray[np.intp]
+    counts: npt.NDArray[np.float64]
     weights: npt.NDArray[np.float64]
-    starts: npt.NDArray[np.int64]
     norms: npt.NDArray[np.float64]
-    nonempty: npt.NDArray[np.bool_]
-    tf: npt.NDArray[np.float64]
 
     @property
     def unseen_idf(self) -> float:
         """The IDF of an n-gram no document of the pool has."""
-        return math.log(1.0 + len(self.nonempty)) + 1.0
+        return math.log(1.0 + self.size) + 1.0
+
+    @property
+    def tf(self) -> npt.NDArray[np.float64]:
+        """Each entry's sublinear term frequency."""
+        return 1.0 + np.log(self.counts)
+
+    def per_document(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per-entry values summed per document."""
+        summed: npt.NDArray[np.float64] = np.bincount(
+            self.doc, weights=values, minlength=self.size
+        ).astype(np.float64, copy=False)
+        return summed
 
     @staticmethod
-    def build(terms: Sequence[Terms]) -> _Pool:
-        n = len(terms)
-        lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
-        ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, dtype=np.uint32)
-        tf = np.concatenate([t.tf for t in terms]) if n else np.zeros(0)
-        vocabulary, column = _columns(ids)
+    def build(payloads: Sequence[bytes], joined: bytes) -> _Pool:
+        """The pool of documents given as n-gram records (``joined`` is them back to back)."""
+        n = len(payloads)
+        if n > MAX_POOL_DOCUMENTS:
+            raise ValueError(f"at most {MAX_POOL_DOCUMENTS} documents can be scored at once")
+        lengths = np.fromiter((len(p) // _RECORD.itemsize for p in payloads), np.int64, count=n)
+        records = np.frombuffer(joined, dtype=_RECORD)
+        key = records["id"].astype(np.uint64) << np.uint64(_DOC_BITS + _COUNT_BITS)
+        key |= np.repeat(np.arange(n, dtype=np.uint64), lengths) << np.uint64(_COUNT_BITS)
+        key |= np.minimum(records["count"], (1 << _COUNT_BITS) - 1).astype(np.uint64)
+        key.sort()
+        ids = (key >> np.uint64(_DOC_BITS + _COUNT_BITS)).astype(np.uint32)
+        doc = ((key >> np.uint64(_COUNT_BITS)) & np.uint64(MAX_POOL_DOCUMENTS)).astype(np.intp)
+        counts = (key & np.uint64((1 << _COUNT_BITS) - 1)).astype(np.float64)
+        first = np.empty(len(ids), dtype=bool)
+        first[:1] = True
+        np.not_equal(ids[1:], ids[:-1], out=first[1:])
+        group = np.cumsum(first) - 1
+        vocabulary = ids[first]
         # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1 (an id is once per text).
-        df = np.bincount(column, minlength=len(vocabulary))
+        df = np.diff(np.append(np.flatnonzero(first), len(ids)))
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        weights = tf * idf[column]
-        nonempty = lengths > 0
-        starts = (np.cumsum(lengths) - lengths)[nonempty]
-        norms = np.sqrt(np.add.reduceat(weights * weights, starts)) if len(starts) else np.zeros(0)
-        return _Pool(vocabulary, idf, column, weights, starts, norms, nonempty, tf)
+        weights = (1.0 + np.log(counts)) * idf[group]
+        norms = np.sqrt(np.bincount(doc, weights=weights * weights, minlength=n))
+        return _Pool(n, vocabulary, idf, group, doc, counts, weights, norms)
 
     def query_weights(
         self, query: Terms
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """The query's TF-IDF weight per pool column, and the tf of its n-grams not in the pool."""
+        """The query's TF-IDF weight per pool n-gram, and the tf of its n-grams not in the pool."""
         weights = np.zeros(len(self.vocabulary))
         if not len(query.ids):
             return weights, np.zeros(0)
@@ -178,43 +219,23 @@ class _Pool:
         return weights, tf[~inside]
 
 
-def _columns(ids: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Distinct ids in order, and each id's index among them (np.unique, without an argsort).
-
-    Sorting the ids packed with their positions into one 64-bit key is several times faster
-    than the argsort that np.unique's inverse needs.
-    """
-    n = len(ids)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    packed = (ids.astype(np.uint64) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
-    packed.sort()
-    sorted_ids = (packed >> np.uint64(32)).astype(np.uint32)
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=first[1:])
-    column = np.empty(n, dtype=np.int64)
-    column[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)] = np.cumsum(first) - 1
-    return sorted_ids[first], column
-
-
 class _LastPool:
     """The last pool built: a challenge scored again, or every challenge of an evaluation,
-    meets the same documents. Keyed by the documents themselves, so it is never stale."""
+    meets the same documents. Keyed by the documents' n-grams themselves, so never stale."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[object, ...] = ()
+        self._key: tuple[tuple[int, ...], bytes] = ((), b"")
         self._pool: _Pool | None = None
 
     def get(self, documents: Sequence[Document]) -> _Pool:
-        key = tuple(
-            d if isinstance(d, str) else d.ids.tobytes() + d.counts.tobytes() for d in documents
-        )
+        payloads = [_payload(d) for d in documents]
+        joined = b"".join(payloads)
+        key = (tuple(len(p) for p in payloads), joined)
         with self._lock:
             if self._pool is not None and self._key == key:
                 return self._pool
-        pool = _Pool.build([_terms(d) for d in documents])
+        pool = _Pool.build(payloads, joined)
         with self._lock:
             self._key, self._pool = key, pool
         return pool
@@ -225,19 +246,19 @@ _LAST_POOL = _LastPool()
 
 def similarities(query: str, documents: Sequence[Document]) -> npt.NDArray[np.float64]:
     """TF-IDF cosine of the query with each document; IDF over these documents."""
-    n = len(documents)
-    out = np.zeros(n)
-    if n == 0:
+    out = np.zeros(len(documents))
+    if not documents:
         return out
     pool = _LAST_POOL.get(documents)
     query_weight, outside_tf = pool.query_weights(text_terms(query))
     # Query n-grams that no document of the pool has (df 0) still make the query longer.
     outside = float(np.sum(outside_tf**2))
     q_norm = math.sqrt(float(np.sum(query_weight**2)) + outside * pool.unseen_idf**2)
-    if q_norm == 0 or not pool.nonempty.any():
+    if q_norm == 0:
         return out
-    dot = np.add.reduceat(pool.weights * query_weight[pool.column], pool.starts)
-    out[pool.nonempty] = dot / (pool.norms * q_norm)
+    dot = pool.per_document(pool.weights * query_weight[pool.group])
+    nonempty = pool.norms > 0
+    out[nonempty] = dot[nonempty] / (pool.norms[nonempty] * q_norm)
     return out
 
 
@@ -250,25 +271,23 @@ def saturated_similarities(
     divided by its maximum (every n-gram of the query present and saturated), so a long
     abstract no longer gains from repeating the same terms, nor loses for being long.
     """
-    n = len(documents)
-    out = np.zeros(n)
-    if n == 0:
+    out = np.zeros(len(documents))
+    if not documents:
         return out
     pool = _LAST_POOL.get(documents)
-    if not pool.nonempty.any():
+    doc_len = pool.per_document(pool.counts)
+    nonempty = doc_len > 0
+    if not nonempty.any():
         return out
-    counts = np.exp(pool.tf - 1.0)  # tf is 1 + ln(count)
-    doc_len = np.add.reduceat(counts, pool.starts)
-    relative = doc_len / doc_len.mean()
-    lengths = np.diff(np.append(pool.starts, len(pool.column)))
-    norm_per_entry = np.repeat(k1 * (1.0 - b + b * relative), lengths)
-    saturated = counts * (k1 + 1.0) / (counts + norm_per_entry)
+    relative = doc_len / doc_len[nonempty].mean()
+    norm_per_entry = k1 * (1.0 - b + b * relative[pool.doc])
+    saturated = pool.counts * (k1 + 1.0) / (pool.counts + norm_per_entry)
     query_weight, outside_tf = pool.query_weights(text_terms(query))
     best = (float(np.sum(query_weight)) + float(np.sum(outside_tf)) * pool.unseen_idf) * (k1 + 1.0)
     if best == 0:
         return out
-    dot = np.add.reduceat(saturated * query_weight[pool.column], pool.starts)
-    out[pool.nonempty] = dot / best
+    dot = pool.per_document(saturated * query_weight[pool.group])
+    out[nonempty] = dot[nonempty] / best
     return out
 
 

@@ -14,7 +14,7 @@ from matcher.matching.capacity import challenge_window, free_hours
 from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
 from matcher.matching.config import ScoringConfig as ScoringConfig
 from matcher.matching.lexical import Document as LexicalDocument
-from matcher.matching.lexical import LexicalStats, decode_terms, saturated_similarities
+from matcher.matching.lexical import LexicalStats, is_current_features, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
 from matcher.matching.terms import acronyms, expertise_text, is_key_word, shared_key_terms
@@ -105,11 +105,9 @@ def _lexical_scores(
 
 
 def _lexical_document(doc: EvidenceDoc) -> LexicalDocument:
-    """The document's stored n-gram terms, or its text when none are stored (yet)."""
-    if doc.lexical_features is not None:
-        terms = decode_terms(doc.lexical_features)
-        if terms is not None:
-            return terms
+    """The document's stored n-gram features, or its text when none are stored (yet)."""
+    if doc.lexical_features is not None and is_current_features(doc.lexical_features):
+        return doc.lexical_features
     return document_text(doc.title, doc.body)
 
 
@@ -135,11 +133,10 @@ DENSE_MEAN_TOP = 3
 def documents_needed(config: ScoringConfig) -> int:
     """How many of a person's documents nearest to the challenge scoring can use.
 
-    The score aggregates the top_k documents by relevance (dense plus lexical), a feature
-    the best DENSE_MEAN_TOP by dense similarity; one more covers a document whose lexical
-    evidence lifts it past a denser one.
+    The score aggregates the top_k documents by relevance (dense plus lexical) and a feature
+    the best DENSE_MEAN_TOP by dense similarity (quality benchmark unchanged by the cut).
     """
-    return max(config.top_k, DENSE_MEAN_TOP) + 1
+    return max(config.top_k, DENSE_MEAN_TOP)
 
 
 def evidence_weights(config: ScoringConfig) -> list[float]:

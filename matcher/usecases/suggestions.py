@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import asyncpg
 import numpy as np
@@ -80,8 +81,18 @@ async def score_query(
         challenge_id=query.challenge_id,
         per_person=documents_needed(config) if config.use_dense else None,
     )
-    return score_candidates(
-        query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
+    # CPU-bound numpy work off the event loop: numpy releases the GIL, so concurrent
+    # requests use every core, and the loop keeps serving meanwhile.
+    return await asyncio.to_thread(
+        partial(
+            score_candidates,
+            query,
+            candidates,
+            query_lexemes=lexemes,
+            stats=stats,
+            today=today,
+            config=config,
+        )
     )
 
 
@@ -158,8 +169,15 @@ async def suggest_for_query(
     )
     await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
-    return to_suggestions(
-        ranked, query, own_sector_name=query.sector_name, today=today, options=options
+    return await asyncio.to_thread(
+        partial(
+            to_suggestions,
+            ranked,
+            query,
+            own_sector_name=query.sector_name,
+            today=today,
+            options=options,
+        )
     )
 
 
