@@ -31,6 +31,7 @@ import contextlib
 import functools
 import itertools
 import json
+import math
 import os
 import random
 import socket
@@ -278,7 +279,9 @@ async def _top10_overlap(
     return len(tops[0] & tops[1]) / max(len(tops[1]), 1)
 
 
-async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
+async def _sql_and_recall(
+    url: str, data: dict[str, Any], *, overlap: bool = True
+) -> dict[str, float]:
     pool = await db.create_pool(url, max_size=2)
     times: list[float] = []
     recall: list[float] = []
@@ -293,7 +296,7 @@ async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
                     lexemes = search_lexemes(every, stats, wanted=db.CANDIDATE_DOCUMENTS)
                     # What the selective full-text query changes in the final top 10,
                     # against the query with every lexeme (the service before).
-                    if len(top_kept) < len(data["challenges"]):
+                    if overlap and len(top_kept) < len(data["challenges"]):
                         top_kept.append(await _top10_overlap(conn, data, cid, org, vector))
                     for exclude in (None, org):
                         started = time.perf_counter()
@@ -317,7 +320,7 @@ async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
         "recall_at_10": statistics.fmean(recall),
         "recall_at_10_filtered": statistics.fmean(recall_filtered),
         "recall_worst": min(recall + recall_filtered),
-        "top10_same_as_all_lexemes": statistics.fmean(top_kept),
+        "top10_same_as_all_lexemes": statistics.fmean(top_kept) if top_kept else math.nan,
     }
 
 
@@ -536,6 +539,29 @@ async def _stages(url: str, data: dict[str, Any], rounds: int = 3) -> dict[str, 
     return {stage: total / max(count, 1) for stage, total in totals.items()}
 
 
+async def sweep_ef_search(
+    size: int, settings: Settings, keep: str | None, values: list[int]
+) -> dict[int, dict[str, float]]:
+    """Candidate recall and SQL time for each hnsw.ef_search (what the default is chosen by)."""
+    server_url = db.database_url(settings)
+    async with contextlib.AsyncExitStack() as stack:
+        if keep is None:
+            url = await stack.enter_async_context(ScratchDatabase(server_url))
+            built = False
+        else:
+            url, built = await _kept_database(server_url, f"{keep}_{size}")
+        data = await _load(url) if built else await _build(url, size, settings)
+        out: dict[int, dict[str, float]] = {}
+        default = db.SEARCH_SETTINGS["hnsw.ef_search"]
+        try:
+            for ef in values:
+                db.SEARCH_SETTINGS["hnsw.ef_search"] = str(ef)
+                out[ef] = await _sql_and_recall(url, data, overlap=False)
+        finally:
+            db.SEARCH_SETTINGS["hnsw.ef_search"] = default
+    return out
+
+
 async def measure(
     size: int, settings: Settings, requests: int, *, keep: str | None, stages: bool
 ) -> dict[str, Any]:
@@ -566,10 +592,27 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--keep", metavar="NAME", help="build into NAME_<size> once, then reuse")
     parser.add_argument("--stages", action="store_true", help="time each stage of a request")
+    parser.add_argument(
+        "--ef-search",
+        metavar="LIST",
+        help="only candidate recall and SQL time for each hnsw.ef_search, e.g. 100,200,400",
+    )
     args = parser.parse_args()
     configure_logging("WARNING")
     settings = Settings()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.ef_search:
+        values = [int(v) for v in args.ef_search.split(",") if v.strip()]
+        print("| documents | ef_search | recall@10 | filtered | worst | candidate SQL p95 |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for size in sizes:
+            for ef, r in asyncio.run(sweep_ef_search(size, settings, args.keep, values)).items():
+                print(
+                    f"| {size:,} | {ef} | {r['recall_at_10']:.3f} | "
+                    f"{r['recall_at_10_filtered']:.3f} | {r['recall_worst']:.2f} | "
+                    f"{r['sql_p95_ms']:.0f} ms |"
+                )
+        return 0
     results = {
         str(size): asyncio.run(
             measure(size, settings, args.requests, keep=args.keep, stages=args.stages)

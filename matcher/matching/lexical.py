@@ -187,7 +187,7 @@ class _Pool:
         records = np.frombuffer(joined, dtype=_RECORD)
         key = records["id"].astype(np.uint64) << np.uint64(_DOC_BITS + _COUNT_BITS)
         key |= np.repeat(np.arange(n, dtype=np.uint64), lengths) << np.uint64(_COUNT_BITS)
-        key |= np.minimum(records["count"], (1 << _COUNT_BITS) - 1).astype(np.uint64)
+        key |= np.clip(records["count"], 1, (1 << _COUNT_BITS) - 1).astype(np.uint64)
         key.sort()
         ids = (key >> np.uint64(_DOC_BITS + _COUNT_BITS)).astype(np.uint32)
         doc = ((key >> np.uint64(_COUNT_BITS)) & np.uint64(MAX_POOL_DOCUMENTS)).astype(np.intp)
