@@ -311,6 +311,7 @@ KEY_TERM_MAX_SHARE = 0.05
 
 
 SEARCH_LEXEMES_MAX = 16
+SEARCH_MATCH_BUDGET = 10
 
 
 def search_lexemes(lexemes: Iterable[str], stats: LexicalStats, *, wanted: int) -> list[str]:
@@ -318,9 +319,19 @@ def search_lexemes(lexemes: Iterable[str], stats: LexicalStats, *, wanted: int) 
 
     A lexeme no document has finds nothing; one found in more than 5% of the documents (and
     more than twice the documents wanted) matches a large part of the corpus and ranks by
-    noise, so it is left to the dense search and the scoring. At most 16 are kept.
+    noise, so it is left to the dense search and the scoring. At most 16 are kept, and the
+    rarest ones only while together they match at most SEARCH_MATCH_BUDGET times the
+    documents wanted: every match is ranked, so the query's cost follows what it matches
+    (at 100,000 documents sixteen lexemes matched 13,000 documents, 0.4 s).
     """
     common = max(2.0 * wanted, KEY_TERM_MAX_SHARE * stats.documents)
     frequency = stats.document_frequency
     kept = [lex for lex in set(lexemes) if 0 < frequency.get(lex, 0) <= common]
-    return sorted(kept, key=lambda lex: (frequency[lex], lex))[:SEARCH_LEXEMES_MAX]
+    out: list[str] = []
+    matched = 0
+    for lex in sorted(kept, key=lambda lex: (frequency[lex], lex))[:SEARCH_LEXEMES_MAX]:
+        if out and matched + frequency[lex] > SEARCH_MATCH_BUDGET * wanted:
+            break
+        out.append(lex)
+        matched += frequency[lex]
+    return out

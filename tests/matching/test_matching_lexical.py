@@ -131,6 +131,13 @@ def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
     assert search_lexemes(["beleid", "bio"], small, wanted=200) == ["bio", "beleid"]
     many = LexicalStats(documents=10, document_frequency={f"w{i:02d}": 1 for i in range(30)})
     assert len(search_lexemes(list(many.document_frequency), many, wanted=5)) == 16
+    # Together the kept lexemes match at most ten times the documents wanted (the rarest
+    # one always stays).
+    large = LexicalStats(
+        documents=100_000, document_frequency={"a": 400, "b": 900, "c": 800, "d": 1_500}
+    )
+    assert search_lexemes(["a", "b", "c", "d"], large, wanted=200) == ["a", "c"]
+    assert search_lexemes(["d"], large, wanted=100) == ["d"]
 
 
 def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_one() -> None:
