@@ -256,9 +256,14 @@ def _exact_top_people(
 
 
 async def _top10_overlap(
-    conn: asyncpg.Connection, data: dict[str, Any], cid: int, org: int, vector: np.ndarray
+    conn: asyncpg.Connection,
+    data: dict[str, Any],
+    cid: int,
+    org: int,
+    vector: np.ndarray,
+    **change: bool,
 ) -> float:
-    """Share of the final top 10 that stays when full-text candidates use every lexeme."""
+    """Share of the final top 10 that stays with one switch of the scoring changed."""
     query = ChallengeQuery(
         text=data["texts"][cid],
         kind=ChallengeKind.knowledge,
@@ -270,8 +275,7 @@ async def _top10_overlap(
         needed_by=None,
     )
     tops = []
-    for selective in (True, False):
-        config = replace(ScoringConfig(), selective_lexical_candidates=selective)
+    for config in (ScoringConfig(), replace(ScoringConfig(), **change)):  # type: ignore[arg-type]
         scored = await score_query(
             conn, query, vector, model_id=data["model_id"], today=date.today(), config=config
         )
@@ -287,6 +291,7 @@ async def _sql_and_recall(
     recall: list[float] = []
     recall_filtered: list[float] = []
     top_kept: list[float] = []
+    top_nearest: list[float] = []
     try:
         for _ in range(2):
             for cid, org, vector in data["challenges"]:
@@ -297,7 +302,16 @@ async def _sql_and_recall(
                     # What the selective full-text query changes in the final top 10,
                     # against the query with every lexeme (the service before).
                     if overlap and len(top_kept) < len(data["challenges"]):
-                        top_kept.append(await _top10_overlap(conn, data, cid, org, vector))
+                        top_kept.append(
+                            await _top10_overlap(
+                                conn, data, cid, org, vector, selective_lexical_candidates=False
+                            )
+                        )
+                        top_nearest.append(
+                            await _top10_overlap(
+                                conn, data, cid, org, vector, nearest_documents_only=False
+                            )
+                        )
                     for exclude in (None, org):
                         started = time.perf_counter()
                         found = await candidate_store.candidate_person_ids(
@@ -321,6 +335,7 @@ async def _sql_and_recall(
         "recall_at_10_filtered": statistics.fmean(recall_filtered),
         "recall_worst": min(recall + recall_filtered),
         "top10_same_as_all_lexemes": statistics.fmean(top_kept) if top_kept else math.nan,
+        "top10_same_as_all_documents": statistics.fmean(top_nearest) if top_nearest else math.nan,
     }
 
 
@@ -663,7 +678,9 @@ def main() -> int:
     for size, r in results.items():
         print(
             f"{int(size):,}: worst recall@10 {r['recall_worst']:.2f}; final top 10 shared with "
-            f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}"
+            f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}, "
+            f"with every document of each candidate scored: "
+            f"{r['top10_same_as_all_documents']:.3f}"
         )
     if len(results) >= 2:
         runs = list(results.values())

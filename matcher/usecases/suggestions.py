@@ -79,7 +79,9 @@ async def score_query(
         model_id=model_id,
         window=(window.starts_on, window.ends_on),
         challenge_id=query.challenge_id,
-        per_person=documents_needed(config) if config.use_dense else None,
+        per_person=(
+            documents_needed(config) if config.use_dense and config.nearest_documents_only else None
+        ),
     )
     # CPU-bound numpy work off the event loop: numpy releases the GIL, so concurrent
     # requests use every core, and the loop keeps serving meanwhile.
