@@ -605,6 +605,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json-file", type=Path, help="also write the JSON object to this file")
     parser.add_argument("--keep", metavar="NAME", help="build into NAME_<size> once, then reuse")
     parser.add_argument("--stages", action="store_true", help="time each stage of a request")
     parser.add_argument(
@@ -634,7 +635,7 @@ def main() -> int:
         )
         for size in sizes
     }
-    if args.json:
+    if args.json or args.json_file:
         keys = (
             "p50_ms",
             "p95_ms",
@@ -648,8 +649,12 @@ def main() -> int:
             "rss_mb",
             "first_pass_p50_ms",
         )
-        print(json.dumps({s: {k: r[k] for k in keys} for s, r in results.items()}))
-        return 0
+        text = json.dumps({s: {k: r[k] for k in keys} for s, r in results.items()})
+        if args.json_file:
+            args.json_file.write_text(text + "\n", encoding="utf-8")
+        if args.json:
+            print(text)
+            return 0
     print(
         "| documents | HTTP p50 | HTTP p95 | numpy p95 | p95 ratio | candidate SQL p95 | "
         "recall@10 | filtered | 20 clients | p95 at 20 | errors | RSS |"
