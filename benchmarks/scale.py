@@ -28,202 +28,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
-import itertools
 import json
 import math
 import os
-import random
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import numpy as np
+from scale_corpus import ROOT, build_corpus, kept_database, load_corpus
+from scale_stages import stage_times
 
-from embeddings.factory import make_embedder
-from matcher import db, migrations
+from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
 from matcher.logging import configure_logging
-from matcher.matching.capacity import challenge_window
 from matcher.matching.lexical import search_lexemes
-from matcher.matching.scoring import ScoringConfig, rank, score_candidates
-from matcher.records import ChallengeKind, ChallengeQuery, Role, document_text
+from matcher.matching.scoring import ScoringConfig, rank
+from matcher.records import ChallengeKind, ChallengeQuery
 from matcher.settings import Settings
 from matcher.storage import candidates as candidate_store
-from matcher.storage import challenges as challenge_store
-from matcher.storage import organisations as org_store
-from matcher.storage import people as people_store
-from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.storage.people import DocumentInput
-from matcher.usecases.embedding import embed_pending, fill_lexical_features
-from matcher.usecases.keys import create_key
-from matcher.usecases.suggestions import (
-    SuggestionOptions,
-    apply_active_reranker,
-    query_for_challenge,
-    score_query,
-    to_suggestions,
-)
+from matcher.usecases.suggestions import score_query
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS_PER_PERSON = 5
-CHALLENGES = 50
 CLIENTS = 20
-
-
-def _sentences() -> list[str]:
-    """Sentences of the demo people and the Dutch benchmark profiles."""
-    texts: list[str] = []
-    people = json.loads(
-        resources.files("matcher.demo").joinpath("data/people.json").read_text(encoding="utf-8")
-    )
-    for person in people:
-        texts.append(person.get("summary", ""))
-        texts += [d.get("text", d.get("body", "")) for d in person.get("documents", [])]
-    with (ROOT / "benchmarks/nl_matching/profiles.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            texts += [d["text"] for d in json.loads(line)["documents"]]
-    out: list[str] = []
-    for text in texts:
-        out += [s.strip() + "." for s in text.split(". ") if len(s.split()) >= 5]
-    return sorted(set(out))
-
-
-def _challenges() -> list[tuple[str, str]]:
-    with (ROOT / "benchmarks/nl_matching/challenges.jsonl").open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return [(r.get("title") or "Vraag", r["text"]) for r in rows[:CHALLENGES]]
-
-
-def _corpus(documents: int, rng: random.Random, sentences: list[str]) -> list[str]:
-    """Distinct documents of three to six recombined sentences."""
-    seen: set[str] = set()
-    out: list[str] = []
-    while len(out) < documents:
-        text = " ".join(rng.sample(sentences, rng.randint(3, 6)))
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
-
-
-async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
-    """Store the corpus and the challenges; returns what the measurements need."""
-    rng = random.Random(size)
-    embedder = make_embedder(settings.embedding_model, cache_path=settings.embedding_cache_path)
-    texts = _corpus(size, rng, _sentences())
-    started = time.perf_counter()
-    vectors = await asyncio.to_thread(embedder.embed_documents, texts)
-    print(
-        f"[{size}] {len(texts)} texts embedded in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
-    people = size // DOCS_PER_PERSON
-    organisations = max(80, size // 100)
-    conn = await db.connect(url)
-    try:
-        sectors = [s.code for s in await org_store.list_sectors(conn)]
-        org_ids: list[int] = []
-        org_of_person: list[int] = []
-        consent: list[bool] = []
-        async with conn.transaction():
-            for i in range(organisations):
-                org = await org_store.create_organisation(
-                    conn,
-                    name=f"Organisatie {i}",
-                    sector_code=sectors[i % len(sectors)] if sectors else None,
-                    province=("Friesland", "Groningen", "Drenthe")[i % 3],
-                    contact_email="",
-                )
-                org_ids.append(org.id)
-            person_ids: list[int] = []
-            for i in range(people):
-                org_id = org_ids[i % organisations]
-                ok = i % 10 != 0
-                person_ids.append(
-                    await people_store.insert_person(
-                        conn,
-                        organisation_id=org_id,
-                        fields={"name": f"Persoon {i}", "email": "", "consent": ok},
-                        documents=(),
-                    )
-                )
-                org_of_person.append(org_id)
-                consent.append(ok)
-            rows = []
-            doc_person: list[int] = []
-            for i, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
-                index = i % people
-                rows.append(
-                    (person_ids[index], DocumentInput(kind="other", title="", body=text), vector)
-                )
-                doc_person.append(index)
-            await people_store.add_embedded_documents(conn, rows, model_id=embedder.model_id)
-            challenge_ids = []
-            challenge_org = []
-            for j, (title, text) in enumerate(_challenges()):
-                org_id = org_ids[(j * 7) % organisations]
-                challenge_ids.append(
-                    await challenge_store.insert_challenge(
-                        conn,
-                        organisation_id=org_id,
-                        fields={"title": title, "description": text, "kind": "knowledge"},
-                    )
-                )
-                challenge_org.append(org_id)
-        started = time.perf_counter()
-        await conn.execute("SET maintenance_work_mem = '512MB'")
-        await ensure_vector_index(conn, embedder.dimension)
-        print(f"[{size}] HNSW built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        await candidate_store.fold_lexeme_frequencies(conn)
-        await conn.execute("VACUUM ANALYZE")
-        key = await create_key(conn, role=Role.programme_manager, organisation_id=None)
-    finally:
-        await conn.close()
-    pool = await db.create_pool(url, max_size=2)
-    try:
-        await embed_pending(pool, embedder)  # the challenges, as the worker embeds them
-        async with pool.acquire() as c:
-            rows_ = await c.fetch(
-                "SELECT id, embedding FROM challenge WHERE id = ANY($1::bigint[]) ORDER BY id",
-                challenge_ids,
-            )
-    finally:
-        await pool.close()
-    by_id = {r["id"]: _array(r["embedding"]) for r in rows_}
-    return {
-        "key": key,
-        "model_id": embedder.model_id,
-        "vectors": np.asarray(vectors, dtype=np.float32),
-        "doc_person": np.asarray(doc_person),
-        "person_ids": np.asarray(person_ids),
-        "person_org": np.asarray(org_of_person),
-        "consent": np.asarray(consent),
-        "challenges": [
-            (cid, org, by_id[cid]) for cid, org in zip(challenge_ids, challenge_org, strict=True)
-        ],
-        "texts": {
-            cid: document_text(t, d)
-            for cid, (t, d) in zip(challenge_ids, _challenges(), strict=True)
-        },
-    }
-
-
-def _array(value: Any) -> np.ndarray:
-    """A stored vector as numpy (pgvector hands back its own type for an untyped column)."""
-    if hasattr(value, "to_numpy"):
-        value = value.to_numpy()
-    return np.asarray(value, dtype=np.float32)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -431,129 +265,6 @@ async def _http(
     }
 
 
-async def _kept_database(server_url: str, name: str) -> tuple[str, bool]:
-    """The URL of database name (created and migrated if needed) and whether it has a corpus."""
-    admin = await asyncpg.connect(server_url)
-    try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-    finally:
-        await admin.close()
-    url = (
-        db.url_for_database(server_url, name)
-        if exists
-        else await db.create_database(server_url, name)
-    )
-    conn = await asyncpg.connect(url)  # the vector type exists once the migrations ran
-    try:
-        await migrations.upgrade(conn)
-        built = bool(await conn.fetchval("SELECT count(*) FROM challenge"))
-    finally:
-        await conn.close()
-    pool = await db.create_pool(url, max_size=1)
-    try:
-        await fill_lexical_features(pool)  # what a migration left for the worker
-    finally:
-        await pool.close()
-    return url, built
-
-
-async def _load(url: str) -> dict[str, Any]:
-    """What the measurements need, read back from a corpus built by an earlier run."""
-    conn = await db.connect(url)
-    try:
-        people = await conn.fetch("SELECT id, organisation_id, consent FROM person ORDER BY id")
-        index = {r["id"]: i for i, r in enumerate(people)}
-        docs = await conn.fetch(
-            "SELECT person_id, embedding, embedding_model FROM document ORDER BY id"
-        )
-        challenges = await conn.fetch(
-            "SELECT id, organisation_id, title, description, embedding FROM challenge ORDER BY id"
-        )
-        key = await create_key(conn, role=Role.programme_manager, organisation_id=None)
-    finally:
-        await conn.close()
-    return {
-        "key": key,
-        "model_id": docs[0]["embedding_model"],
-        "vectors": np.asarray([_array(r["embedding"]) for r in docs], dtype=np.float32),
-        "doc_person": np.asarray([index[r["person_id"]] for r in docs]),
-        "person_ids": np.asarray([r["id"] for r in people]),
-        "person_org": np.asarray([r["organisation_id"] for r in people]),
-        "consent": np.asarray([r["consent"] for r in people]),
-        "challenges": [(r["id"], r["organisation_id"], _array(r["embedding"])) for r in challenges],
-        "texts": {r["id"]: document_text(r["title"], r["description"]) for r in challenges},
-    }
-
-
-def _mark(marks: list[tuple[str, float]], stage: str) -> None:
-    marks.append((stage, time.perf_counter()))
-
-
-async def _stages(url: str, data: dict[str, Any], rounds: int = 3) -> dict[str, float]:
-    """Mean milliseconds per stage of a warm suggestion request, in process (as the route)."""
-    totals: dict[str, float] = defaultdict(float)
-    count = 0
-    options = SuggestionOptions()
-    config = options.config
-    pool = await db.create_pool(url, max_size=1)
-    try:
-        async with pool.acquire() as conn:
-            for round_ in range(rounds):
-                for cid, _, vector in data["challenges"]:
-                    marks = [("start", time.perf_counter())]
-                    mark = functools.partial(_mark, marks)
-
-                    challenge = await challenge_store.get_challenge(conn, cid)
-                    query = await query_for_challenge(conn, challenge)
-                    mark("challenge and its organisation")
-                    lexemes = await candidate_store.query_lexemes(conn, query.text)
-                    stats = await candidate_store.lexical_stats(conn, lexemes)
-                    mark("lexemes and document frequencies")
-                    ids = await candidate_store.candidate_person_ids(
-                        conn,
-                        vector=vector,
-                        model_id=data["model_id"],
-                        lexemes=search_lexemes(lexemes, stats, wanted=db.CANDIDATE_DOCUMENTS),
-                        exclude_organisation_id=query.organisation_id,
-                        limit=db.CANDIDATE_DOCUMENTS,
-                    )
-                    mark("candidate ids (HNSW + full text)")
-                    window = challenge_window(query.starts_on, query.needed_by, today=date.today())
-                    candidates = await candidate_store.load_candidates(
-                        conn,
-                        ids,
-                        vector=vector,
-                        model_id=data["model_id"],
-                        window=(window.starts_on, window.ends_on),
-                        challenge_id=cid,
-                    )
-                    mark("loading candidates")
-                    scored = score_candidates(
-                        query,
-                        candidates,
-                        query_lexemes=lexemes,
-                        stats=stats,
-                        today=date.today(),
-                        config=config,
-                    )
-                    mark("scoring")
-                    await apply_active_reranker(conn, scored)
-                    ranked = rank(scored, top=10, config=config)
-                    suggestions = to_suggestions(
-                        ranked, query, own_sector_name=None, today=date.today(), options=options
-                    )
-                    json.dumps([s.explanation for s in suggestions])
-                    mark("ranking and explanations")
-                    if round_ == 0:
-                        continue  # the first round warms caches and plans
-                    count += 1
-                    for (_, before), (stage, after) in itertools.pairwise(marks):
-                        totals[stage] += (after - before) * 1000
-    finally:
-        await pool.close()
-    return {stage: total / max(count, 1) for stage, total in totals.items()}
-
-
 async def sweep_ef_search(
     size: int, settings: Settings, keep: str | None, values: list[int]
 ) -> dict[int, dict[str, float]]:
@@ -564,8 +275,8 @@ async def sweep_ef_search(
             url = await stack.enter_async_context(ScratchDatabase(server_url))
             built = False
         else:
-            url, built = await _kept_database(server_url, f"{keep}_{size}")
-        data = await _load(url) if built else await _build(url, size, settings)
+            url, built = await kept_database(server_url, f"{keep}_{size}")
+        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
         out: dict[int, dict[str, float]] = {}
         default = db.SEARCH_SETTINGS["hnsw.ef_search"]
         try:
@@ -587,12 +298,12 @@ async def measure(
             url = await stack.enter_async_context(ScratchDatabase(server_url))
             built = False
         else:
-            url, built = await _kept_database(server_url, f"{keep}_{size}")
-        data = await _load(url) if built else await _build(url, size, settings)
+            url, built = await kept_database(server_url, f"{keep}_{size}")
+        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
         scans = [_exact_top_people(data, v, org)[1] for _, org, v in data["challenges"] * 4]
         figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
         if stages:
-            figures["stages"] = await _stages(url, data)
+            figures["stages"] = await stage_times(url, data)
         figures |= await _sql_and_recall(url, data)
         figures |= await _http(url, data, settings, requests)
     figures["ratio_p95_to_numpy"] = figures["p95_ms"] / figures["numpy_p95_ms"]
