@@ -1,6 +1,7 @@
 """Suggestions at scale: HTTP latency, exact-scan baseline, candidate SQL, recall, load, memory.
 
     python benchmarks/scale.py [--sizes 10000,100000] [--requests 200] [--json]
+                               [--keep NAME] [--stages]
 
 For each size, builds a corpus in a scratch database on the configured server (the
 embedded one by default) through the project's own storage code: organisations across the
@@ -16,15 +17,20 @@ prints, side by side from one run:
 - candidate recall@10: the exact top-10 people by best-document cosine among the candidates,
   with the own-organisation filter ("filtered") and without it (consent always applies),
 - throughput and p95 with 20 concurrent clients, errors, and the server's resident memory.
+
+`--keep NAME` builds each size into the database NAME_<size> once and reuses it on later
+runs (migrations applied); `--stages` adds where a warm request's time goes, stage by stage,
+and the first request of a fresh process beside a warm one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import math
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -32,183 +38,26 @@ import sys
 import time
 from dataclasses import replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import numpy as np
+from scale_corpus import ROOT, build_corpus, kept_database, load_corpus
+from scale_stages import stage_times
 
-from embeddings.factory import make_embedder
 from matcher import db
 from matcher.evaluation.runner import ScratchDatabase
-from matcher.inputs import DocumentInput, NewChallenge, NewPerson
 from matcher.logging import configure_logging
 from matcher.matching.lexical import search_lexemes
 from matcher.matching.scoring import ScoringConfig, rank
-from matcher.records import ChallengeKind, ChallengeQuery, Role, document_text
+from matcher.records import ChallengeKind, ChallengeQuery
 from matcher.settings import Settings
 from matcher.storage import candidates as candidate_store
-from matcher.storage import challenges as challenge_store
-from matcher.storage import organisations as org_store
-from matcher.storage import people as people_store
-from matcher.storage.embedding_queue import ensure_vector_index
-from matcher.usecases.embedding import embed_pending
-from matcher.usecases.keys import create_key
 from matcher.usecases.suggestions import score_query
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS_PER_PERSON = 5
-CHALLENGES = 50
 CLIENTS = 20
-
-
-def _sentences() -> list[str]:
-    """Sentences of the demo people and the Dutch benchmark profiles."""
-    texts: list[str] = []
-    people = json.loads(
-        resources.files("matcher.demo").joinpath("data/people.json").read_text(encoding="utf-8")
-    )
-    for person in people:
-        texts.append(person.get("summary", ""))
-        texts += [d.get("text", d.get("body", "")) for d in person.get("documents", [])]
-    with (ROOT / "benchmarks/nl_matching/profiles.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            texts += [d["text"] for d in json.loads(line)["documents"]]
-    out: list[str] = []
-    for text in texts:
-        out += [s.strip() + "." for s in text.split(". ") if len(s.split()) >= 5]
-    return sorted(set(out))
-
-
-def _challenges() -> list[tuple[str, str]]:
-    with (ROOT / "benchmarks/nl_matching/challenges.jsonl").open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return [(r.get("title") or "Vraag", r["text"]) for r in rows[:CHALLENGES]]
-
-
-def _corpus(documents: int, rng: random.Random, sentences: list[str]) -> list[str]:
-    """Distinct documents of three to six recombined sentences."""
-    seen: set[str] = set()
-    out: list[str] = []
-    while len(out) < documents:
-        text = " ".join(rng.sample(sentences, rng.randint(3, 6)))
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
-
-
-async def _build(url: str, size: int, settings: Settings) -> dict[str, Any]:
-    """Store the corpus and the challenges; returns what the measurements need."""
-    rng = random.Random(size)
-    embedder = make_embedder(settings.embedding_model, cache_path=settings.embedding_cache_path)
-    texts = _corpus(size, rng, _sentences())
-    started = time.perf_counter()
-    vectors = await asyncio.to_thread(embedder.embed_documents, texts)
-    print(
-        f"[{size}] {len(texts)} texts embedded in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
-    people = size // DOCS_PER_PERSON
-    organisations = max(80, size // 100)
-    conn = await db.connect(url)
-    try:
-        sectors = [s.code for s in await org_store.list_sectors(conn)]
-        org_ids: list[int] = []
-        org_of_person: list[int] = []
-        consent: list[bool] = []
-        async with conn.transaction():
-            for i in range(organisations):
-                org = await org_store.create_organisation(
-                    conn,
-                    name=f"Organisatie {i}",
-                    sector_code=sectors[i % len(sectors)] if sectors else None,
-                    province=("Friesland", "Groningen", "Drenthe")[i % 3],
-                    contact_email="",
-                )
-                org_ids.append(org.id)
-            person_ids: list[int] = []
-            for i in range(people):
-                org_id = org_ids[i % organisations]
-                ok = i % 10 != 0
-                person_ids.append(
-                    await people_store.insert_person(
-                        conn,
-                        organisation_id=org_id,
-                        person=NewPerson(name=f"Persoon {i}", email="", consent=ok),
-                        documents=(),
-                    )
-                )
-                org_of_person.append(org_id)
-                consent.append(ok)
-            rows = []
-            doc_person: list[int] = []
-            for i, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
-                index = i % people
-                rows.append(
-                    (person_ids[index], DocumentInput(kind="other", title="", body=text), vector)
-                )
-                doc_person.append(index)
-            await people_store.add_embedded_documents(conn, rows, model_id=embedder.model_id)
-            challenge_ids = []
-            challenge_org = []
-            for j, (title, text) in enumerate(_challenges()):
-                org_id = org_ids[(j * 7) % organisations]
-                challenge_ids.append(
-                    await challenge_store.insert_challenge(
-                        conn,
-                        organisation_id=org_id,
-                        challenge=NewChallenge(
-                            title=title, description=text, kind=ChallengeKind.knowledge
-                        ),
-                    )
-                )
-                challenge_org.append(org_id)
-        started = time.perf_counter()
-        await conn.execute("SET maintenance_work_mem = '512MB'")
-        await ensure_vector_index(conn, embedder.dimension)
-        print(f"[{size}] HNSW built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        await candidate_store.fold_lexeme_frequencies(conn)
-        await conn.execute("VACUUM ANALYZE")
-        key = await create_key(conn, role=Role.programme_manager, organisation_id=None)
-    finally:
-        await conn.close()
-    pool = await db.create_pool(url, max_size=2)
-    try:
-        await embed_pending(pool, embedder)  # the challenges, as the worker embeds them
-        async with pool.acquire() as c:
-            rows_ = await c.fetch(
-                "SELECT id, embedding FROM challenge WHERE id = ANY($1::bigint[]) ORDER BY id",
-                challenge_ids,
-            )
-    finally:
-        await pool.close()
-    by_id = {r["id"]: _array(r["embedding"]) for r in rows_}
-    return {
-        "key": key,
-        "model_id": embedder.model_id,
-        "vectors": np.asarray(vectors, dtype=np.float32),
-        "doc_person": np.asarray(doc_person),
-        "person_ids": np.asarray(person_ids),
-        "person_org": np.asarray(org_of_person),
-        "consent": np.asarray(consent),
-        "challenges": [
-            (cid, org, by_id[cid]) for cid, org in zip(challenge_ids, challenge_org, strict=True)
-        ],
-        "texts": {
-            cid: document_text(t, d)
-            for cid, (t, d) in zip(challenge_ids, _challenges(), strict=True)
-        },
-    }
-
-
-def _array(value: Any) -> np.ndarray:
-    """A stored vector as numpy (pgvector hands back its own type for an untyped column)."""
-    if hasattr(value, "to_numpy"):
-        value = value.to_numpy()
-    return np.asarray(value, dtype=np.float32)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -241,9 +90,14 @@ def _exact_top_people(
 
 
 async def _top10_overlap(
-    conn: asyncpg.Connection, data: dict[str, Any], cid: int, org: int, vector: np.ndarray
+    conn: asyncpg.Connection,
+    data: dict[str, Any],
+    cid: int,
+    org: int,
+    vector: np.ndarray,
+    **change: bool,
 ) -> float:
-    """Share of the final top 10 that stays when full-text candidates use every lexeme."""
+    """Share of the final top 10 that stays with one switch of the scoring changed."""
     query = ChallengeQuery(
         text=data["texts"][cid],
         kind=ChallengeKind.knowledge,
@@ -255,8 +109,7 @@ async def _top10_overlap(
         needed_by=None,
     )
     tops = []
-    for selective in (True, False):
-        config = replace(ScoringConfig(), selective_lexical_candidates=selective)
+    for config in (ScoringConfig(), replace(ScoringConfig(), **change)):  # type: ignore[arg-type]
         scored = await score_query(
             conn, query, vector, model_id=data["model_id"], today=date.today(), config=config
         )
@@ -264,12 +117,15 @@ async def _top10_overlap(
     return len(tops[0] & tops[1]) / max(len(tops[1]), 1)
 
 
-async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
+async def _sql_and_recall(
+    url: str, data: dict[str, Any], *, overlap: bool = True
+) -> dict[str, float]:
     pool = await db.create_pool(url, max_size=2)
     times: list[float] = []
     recall: list[float] = []
     recall_filtered: list[float] = []
     top_kept: list[float] = []
+    top_nearest: list[float] = []
     try:
         for _ in range(2):
             for cid, org, vector in data["challenges"]:
@@ -279,8 +135,17 @@ async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
                     lexemes = search_lexemes(every, stats, wanted=db.CANDIDATE_DOCUMENTS)
                     # What the selective full-text query changes in the final top 10,
                     # against the query with every lexeme (the service before).
-                    if len(top_kept) < len(data["challenges"]):
-                        top_kept.append(await _top10_overlap(conn, data, cid, org, vector))
+                    if overlap and len(top_kept) < len(data["challenges"]):
+                        top_kept.append(
+                            await _top10_overlap(
+                                conn, data, cid, org, vector, selective_lexical_candidates=False
+                            )
+                        )
+                        top_nearest.append(
+                            await _top10_overlap(
+                                conn, data, cid, org, vector, nearest_documents_only=False
+                            )
+                        )
                     for exclude in (None, org):
                         started = time.perf_counter()
                         found = await candidate_store.candidate_person_ids(
@@ -303,7 +168,8 @@ async def _sql_and_recall(url: str, data: dict[str, Any]) -> dict[str, float]:
         "recall_at_10": statistics.fmean(recall),
         "recall_at_10_filtered": statistics.fmean(recall_filtered),
         "recall_worst": min(recall + recall_filtered),
-        "top10_same_as_all_lexemes": statistics.fmean(top_kept),
+        "top10_same_as_all_lexemes": statistics.fmean(top_kept) if top_kept else math.nan,
+        "top10_same_as_all_documents": statistics.fmean(top_nearest) if top_nearest else math.nan,
     }
 
 
@@ -370,8 +236,8 @@ async def _http(
                 r = await client.get(f"/challenges/{cid}/suggestions?top=10")
                 return time.perf_counter() - started, r.status_code
 
-            for cid in ids:  # warm-up: one request per challenge
-                await one(cid)
+            # The first request of each challenge in a fresh process: what a restart costs.
+            first_pass = [await one(cid) for cid in ids]
             sequential = [await one(ids[i % len(ids)]) for i in range(requests)]
             queue = [ids[i % len(ids)] for i in range(requests * 2)]
             concurrent: list[tuple[float, int]] = []
@@ -387,8 +253,9 @@ async def _http(
     finally:
         server.terminate()
         server.wait(timeout=30)
-    errors = sum(1 for _, status in sequential + concurrent if status != 200)
+    errors = sum(1 for _, status in first_pass + sequential + concurrent if status != 200)
     return {
+        "first_pass_p50_ms": _p([t for t, _ in first_pass], 0.5),
         "p50_ms": _p([t for t, _ in sequential], 0.5),
         "p95_ms": _p([t for t, _ in sequential], 0.95),
         "rps_20_clients": len(concurrent) / wall,
@@ -398,13 +265,45 @@ async def _http(
     }
 
 
-async def measure(size: int, settings: Settings, requests: int) -> dict[str, float]:
-    """Build one size and measure everything."""
+async def sweep_ef_search(
+    size: int, settings: Settings, keep: str | None, values: list[int]
+) -> dict[int, dict[str, float]]:
+    """Candidate recall and SQL time for each hnsw.ef_search (what the default is chosen by)."""
     server_url = db.database_url(settings)
-    async with ScratchDatabase(server_url) as url:
-        data = await _build(url, size, settings)
+    async with contextlib.AsyncExitStack() as stack:
+        if keep is None:
+            url = await stack.enter_async_context(ScratchDatabase(server_url))
+            built = False
+        else:
+            url, built = await kept_database(server_url, f"{keep}_{size}")
+        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
+        out: dict[int, dict[str, float]] = {}
+        default = db.SEARCH_SETTINGS["hnsw.ef_search"]
+        try:
+            for ef in values:
+                db.SEARCH_SETTINGS["hnsw.ef_search"] = str(ef)
+                out[ef] = await _sql_and_recall(url, data, overlap=False)
+        finally:
+            db.SEARCH_SETTINGS["hnsw.ef_search"] = default
+    return out
+
+
+async def measure(
+    size: int, settings: Settings, requests: int, *, keep: str | None, stages: bool
+) -> dict[str, Any]:
+    """Build one size (or reuse a kept one) and measure everything."""
+    server_url = db.database_url(settings)
+    async with contextlib.AsyncExitStack() as stack:
+        if keep is None:
+            url = await stack.enter_async_context(ScratchDatabase(server_url))
+            built = False
+        else:
+            url, built = await kept_database(server_url, f"{keep}_{size}")
+        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
         scans = [_exact_top_people(data, v, org)[1] for _, org, v in data["challenges"] * 4]
-        figures = {"numpy_p95_ms": _p(scans, 0.95)}
+        figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
+        if stages:
+            figures["stages"] = await stage_times(url, data)
         figures |= await _sql_and_recall(url, data)
         figures |= await _http(url, data, settings, requests)
     figures["ratio_p95_to_numpy"] = figures["p95_ms"] / figures["numpy_p95_ms"]
@@ -417,12 +316,37 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json-file", type=Path, help="also write the JSON object to this file")
+    parser.add_argument("--keep", metavar="NAME", help="build into NAME_<size> once, then reuse")
+    parser.add_argument("--stages", action="store_true", help="time each stage of a request")
+    parser.add_argument(
+        "--ef-search",
+        metavar="LIST",
+        help="only candidate recall and SQL time for each hnsw.ef_search, e.g. 100,200,400",
+    )
     args = parser.parse_args()
     configure_logging("WARNING")
     settings = Settings()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results = {str(size): asyncio.run(measure(size, settings, args.requests)) for size in sizes}
-    if args.json:
+    if args.ef_search:
+        values = [int(v) for v in args.ef_search.split(",") if v.strip()]
+        print("| documents | ef_search | recall@10 | filtered | worst | candidate SQL p95 |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for size in sizes:
+            for ef, r in asyncio.run(sweep_ef_search(size, settings, args.keep, values)).items():
+                print(
+                    f"| {size:,} | {ef} | {r['recall_at_10']:.3f} | "
+                    f"{r['recall_at_10_filtered']:.3f} | {r['recall_worst']:.2f} | "
+                    f"{r['sql_p95_ms']:.0f} ms |"
+                )
+        return 0
+    results = {
+        str(size): asyncio.run(
+            measure(size, settings, args.requests, keep=args.keep, stages=args.stages)
+        )
+        for size in sizes
+    }
+    if args.json or args.json_file:
         keys = (
             "p50_ms",
             "p95_ms",
@@ -434,9 +358,14 @@ def main() -> int:
             "p95_ms_20_clients",
             "errors",
             "rss_mb",
+            "first_pass_p50_ms",
         )
-        print(json.dumps({s: {k: r[k] for k in keys} for s, r in results.items()}))
-        return 0
+        text = json.dumps({s: {k: r[k] for k in keys} for s, r in results.items()})
+        if args.json_file:
+            args.json_file.write_text(text + "\n", encoding="utf-8")
+        if args.json:
+            print(text)
+            return 0
     print(
         "| documents | HTTP p50 | HTTP p95 | numpy p95 | p95 ratio | candidate SQL p95 | "
         "recall@10 | filtered | 20 clients | p95 at 20 | errors | RSS |"
@@ -452,8 +381,22 @@ def main() -> int:
         )
     for size, r in results.items():
         print(
+            f"{int(size):,}: first request per challenge after a start p50 "
+            f"{r['first_pass_p50_ms']:.0f} ms (warm p50 {r['p50_ms']:.0f} ms)"
+        )
+        if "stages" in r:
+            total = sum(r["stages"].values())
+            print(f"\n{int(size):,} documents, a warm request in process ({total:.0f} ms):\n")
+            print("| stage | ms | share |\n| --- | ---: | ---: |")
+            for stage, ms in r["stages"].items():
+                print(f"| {stage} | {ms:.1f} | {ms / total:.0%} |")
+            print()
+    for size, r in results.items():
+        print(
             f"{int(size):,}: worst recall@10 {r['recall_worst']:.2f}; final top 10 shared with "
-            f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}"
+            f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}, "
+            f"with every document of each candidate scored: "
+            f"{r['top10_same_as_all_documents']:.3f}"
         )
     if len(results) >= 2:
         runs = list(results.values())

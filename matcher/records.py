@@ -217,6 +217,8 @@ class EvidenceDoc:
     lexemes: tuple[str, ...] = ()
     dense_english: float | None = None
     """Cosine of the English model's vectors when the challenge and this document are English."""
+    lexical_features: bytes | None = None
+    """The n-gram features stored with the document's current text (None: not yet stored)."""
 
 
 @dataclass(slots=True)
@@ -243,6 +245,8 @@ class Candidate:
     conflict_organisation_ids: tuple[int, ...]
     recent_exposure: int
     documents: list[EvidenceDoc] = field(default_factory=list)
+    track_record_size: int | None = None
+    """Track-record documents the person has (None: all of them are in documents)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ class ScoringConfig:
     use_constraints: bool = True
     use_diversity: bool = True
     selective_lexical_candidates: bool = True
+    nearest_documents_only: bool = True
+    """Score each candidate on their documents nearest to the challenge (scoring.documents_needed)."""
     drop_context_words: bool = True
     lexical_saturation: bool = False
     english_dense_weight: float = 1.0

@@ -14,7 +14,8 @@ from matcher.matching.capacity import challenge_window, free_hours
 from matcher.matching.config import ABLATION_COMPONENTS as ABLATION_COMPONENTS
 from matcher.matching.config import ScoringConfig as ScoringConfig
 from matcher.matching.dense import routed_dense
-from matcher.matching.lexical import LexicalStats, saturated_similarities
+from matcher.matching.lexical import Document as LexicalDocument
+from matcher.matching.lexical import LexicalStats, is_current_features, saturated_similarities
 from matcher.matching.lexical import similarities as lexical_similarities
 from matcher.matching.speaker import TOPICS_KIND, speaker_topic_fit
 from matcher.matching.terms import acronyms, expertise_text, is_key_word, shared_key_terms
@@ -95,11 +96,11 @@ def _lexical_scores(
         return {}
     # Context (when, where, for whom) is left out: it is not the expertise asked for.
     text = expertise_text(query.text) if config.drop_context_words else query.text
-    texts = [document_text(d.title, d.body) for d in docs]
+    documents = [_lexical_document(d) for d in docs]
     values = (
-        saturated_similarities(text, texts)
+        saturated_similarities(text, documents)
         if config.lexical_saturation
-        else lexical_similarities(text, texts)
+        else lexical_similarities(text, documents)
     )
     return {d.document_id: float(v) for d, v in zip(docs, values, strict=True)}
 
@@ -118,6 +119,13 @@ def _dense_mean(candidates: Sequence[Candidate], config: ScoringConfig) -> float
     if len(values) < config.dense_centre_min_documents:
         return None  # too few to estimate the challenge's level
     return sum(values) / len(values)
+
+
+def _lexical_document(doc: EvidenceDoc) -> LexicalDocument:
+    """The document's stored n-gram features, or its text when none are stored (yet)."""
+    if doc.lexical_features is not None and is_current_features(doc.lexical_features):
+        return doc.lexical_features
+    return document_text(doc.title, doc.body)
 
 
 def _doc_scores(
@@ -162,13 +170,27 @@ def evidence_weights(config: ScoringConfig, documents: int = 0) -> list[float]:
     return [config.evidence_decay**i for i in range(k)]
 
 
-def _aggregate(docs: list[DocScore], config: ScoringConfig) -> float:
+DENSE_MEAN_TOP = 3
+"""The dense_mean_top feature averages this many best documents by dense similarity."""
+
+
+def documents_needed(config: ScoringConfig) -> int:
+    """How many of a person's documents nearest to the challenge scoring can use at least.
+
+    The score aggregates the top_k documents by relevance (dense plus lexical) and a feature
+    the best DENSE_MEAN_TOP by dense similarity; with ``evidence_share`` the storage brings
+    that share of a person's documents when it is more (see evidence_weights).
+    """
+    return max(config.top_k, DENSE_MEAN_TOP)
+
+
+def _aggregate(docs: list[DocScore], config: ScoringConfig, documents: int) -> float:
     """Evidence-weighted sum of the best documents; sets each document's share of it.
 
     Divided by the full weight sum, so a person with k equally good documents scores like
     one such document and a person with fewer supporting documents scores less.
     """
-    weights = evidence_weights(config, len(docs))
+    weights = evidence_weights(config, documents)
     norm = sum(weights)
     contributions = [w * d.relevance / norm for w, d in zip(weights, docs, strict=False)]
     total = sum(contributions)
@@ -220,14 +242,20 @@ def score_candidates(
         if config.use_constraints and exclusion_reason(cand, query, free) is not None:
             continue
         docs = _doc_scores(cand, lexical, config, dense_mean)
-        relevance = _aggregate(docs, config)
+        relevance = _aggregate(
+            docs, config, len(docs) if cand.track_record_size is None else cand.track_record_size
+        )
         parts: dict[str, float] = {"relevance": relevance}
         features: dict[str, float] = {
             "dense_best": max((d.dense for d in docs), default=0.0),
-            "dense_mean_top": _mean([d.dense for d in sorted(docs, key=lambda d: -d.dense)][:3]),
+            "dense_mean_top": _mean(
+                [d.dense for d in sorted(docs, key=lambda d: -d.dense)][:DENSE_MEAN_TOP]
+            ),
             "lexical_best": max((d.lexical for d in docs), default=0.0),
             "relevance": relevance,
-            "documents": float(len(docs)),
+            "documents": float(
+                len(docs) if cand.track_record_size is None else cand.track_record_size
+            ),
         }
         factor = 1.0
         cross = bool(

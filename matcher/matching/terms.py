@@ -229,7 +229,9 @@ def shared_key_terms(
             found.append(q)
             continue
         # The shorter word must sit in the longer one, but not as its (general) last part.
-        for fd, d in sorted(doc_folded.items(), key=lambda item: fq.find(item[0])):
+        # (A substring test first: most word pairs share nothing, and it is cheap.)
+        related = [item for item in doc_folded.items() if item[0] in fq or fq in item[0]]
+        for fd, d in sorted(related, key=lambda item: fq.find(item[0])):
             if _inside_not_last(fd, fq):
                 found.append(d)
             elif _inside_not_last(fq, fd):

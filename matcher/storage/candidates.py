@@ -162,11 +162,16 @@ async def load_candidates(
     window: tuple[date, date],
     challenge_id: int | None,
     english: tuple[np.ndarray, str] | None = None,
+    per_person: int | None = None,
+    evidence_share: float = 0.0,
 ) -> list[Candidate]:
-    """Candidates with profile, capacity, exposure and each document's dense similarity.
+    """Candidates with profile, capacity, exposure and their documents' dense similarity.
 
-    With the challenge's English vector and model id, English documents also get the English
-    model's similarity (``dense_english``; see matcher.matching.dense).
+    With a vector and per_person, each candidate brings only their per_person documents
+    nearest to it, or evidence_share of their documents when that is more (and their speaker
+    topics): the ones the scoring can use. With the
+    challenge's English vector and model id, English documents also get the English model's
+    similarity (``dense_english``; see matcher.matching.dense).
     """
     ids = list(person_ids)
     if not ids:
@@ -184,7 +189,9 @@ async def load_candidates(
                            AND r.starts_on <= $3 AND r.ends_on >= $2), 0) AS reserved,
                (SELECT count(*) FROM match m
                 WHERE m.person_id = p.id AND m.created_at > now() - interval '7 days'
-                  AND ($4::bigint IS NULL OR m.challenge_id <> $4)) AS exposure
+                  AND ($4::bigint IS NULL OR m.challenge_id <> $4)) AS exposure,
+               (SELECT count(*) FROM document d
+                WHERE d.person_id = p.id AND d.kind <> 'speaker_topics') AS track_record_size
         FROM person p
         JOIN organisation o ON o.id = p.organisation_id
         LEFT JOIN sector s ON s.code = o.sector_code
@@ -196,34 +203,15 @@ async def load_candidates(
         window[1],
         challenge_id,
     )
-    if vector is not None:
-        dim = int(vector.shape[0])
-        dense_sql = (
-            f"CASE WHEN d.embedding_dim = {dim} AND d.embedding_model = $2 "
-            f"AND d.embedding_hash = d.text_hash "
-            f"THEN 1 - (d.embedding::vector({dim}) <=> $3::vector({dim})) END"
-        )
-        doc_rows = await conn.fetch(
-            f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, {dense_sql} AS dense,
-                   {_english_sql(english, 4)} AS dense_english
-            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
-            """,
-            ids,
-            model_id,
-            vector,
-            *_english_args(english),
-        )
-    else:
-        doc_rows = await conn.fetch(
-            f"""
-            SELECT d.id, d.person_id, d.kind, d.title, d.body, NULL::float8 AS dense,
-                   {_english_sql(english, 2)} AS dense_english
-            FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id
-            """,
-            ids,
-            *_english_args(english),
-        )
+    doc_rows = await _candidate_documents(
+        conn,
+        ids,
+        vector=vector,
+        model_id=model_id,
+        per_person=per_person,
+        evidence_share=evidence_share,
+        english=english,
+    )
     docs: dict[int, list[EvidenceDoc]] = {pid: [] for pid in ids}
     for r in doc_rows:
         docs[r["person_id"]].append(
@@ -236,6 +224,7 @@ async def load_candidates(
                 dense_english=(
                     float(r["dense_english"]) if r["dense_english"] is not None else None
                 ),
+                lexical_features=r["lexical_features"],
             )
         )
     return [
@@ -260,6 +249,7 @@ async def load_candidates(
             conflict_organisation_ids=tuple(r["conflicts"]),
             recent_exposure=int(r["exposure"]),
             documents=docs[r["id"]],
+            track_record_size=int(r["track_record_size"]),
         )
         for r in people
     ]
@@ -279,6 +269,77 @@ def _english_sql(english: tuple[np.ndarray, str] | None, first: int) -> str:
 
 def _english_args(english: tuple[np.ndarray, str] | None) -> list[object]:
     return [] if english is None else [english[0], english[1]]
+
+
+def _document_columns(
+    vector: np.ndarray | None, english: tuple[np.ndarray, str] | None, english_first: int
+) -> str:
+    """The document columns scoring reads, the dense similarities last (NULL when stale)."""
+    if vector is None:
+        dense = "NULL::float8"
+    else:
+        dim = int(vector.shape[0])
+        dense = (
+            f"CASE WHEN d.embedding_dim = {dim} AND d.embedding_model = $2 "
+            f"AND d.embedding_hash = d.text_hash "
+            f"THEN 1 - (d.embedding::vector({dim}) <=> $3::vector({dim})) END"
+        )
+    # Stored n-gram features count only while they belong to the current text.
+    return (
+        "d.id, d.person_id, d.kind, d.title, d.body, "
+        "CASE WHEN d.lexical_hash = d.text_hash THEN d.lexical_features END AS lexical_features, "
+        f"{dense} AS dense, {_english_sql(english, english_first)} AS dense_english"
+    )
+
+
+async def _candidate_documents(
+    conn: asyncpg.Connection,
+    ids: list[int],
+    *,
+    vector: np.ndarray | None,
+    model_id: str,
+    per_person: int | None,
+    evidence_share: float,
+    english: tuple[np.ndarray, str] | None,
+) -> list[asyncpg.Record]:
+    """The candidates' documents: all of them, or each person's per_person nearest ones."""
+    if vector is None or per_person is None:
+        args: list[object] = [ids, model_id, vector] if vector is not None else [ids]
+        columns = _document_columns(vector, english, len(args) + 1)
+        rows: list[asyncpg.Record] = await conn.fetch(
+            f"SELECT {columns} FROM document d WHERE d.person_id = ANY($1::bigint[]) ORDER BY d.id",
+            *args,
+            *_english_args(english),
+        )
+        return rows
+    # Per person, its documents by similarity in SQL (an index scan on person, a handful of
+    # distances each); documents with a stale vector come last.
+    columns = _document_columns(vector, english, 6)
+    rows = await conn.fetch(
+        f"""
+        SELECT best.* FROM unnest($1::bigint[]) AS c(person_id)
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n FROM document d
+            WHERE d.person_id = c.person_id AND d.kind <> 'speaker_topics'
+        ) AS track
+        CROSS JOIN LATERAL (
+            SELECT {columns} FROM document d
+            WHERE d.person_id = c.person_id AND d.kind <> 'speaker_topics'
+            ORDER BY dense DESC NULLS LAST, id
+            LIMIT greatest($4::int, ceil($5::float8 * track.n)::int)
+        ) AS best
+        UNION ALL
+        SELECT {columns} FROM document d
+        WHERE d.person_id = ANY($1::bigint[]) AND d.kind = 'speaker_topics'
+        """,
+        ids,
+        model_id,
+        vector,
+        per_person,
+        evidence_share,
+        *_english_args(english),
+    )
+    return rows
 
 
 async def organisation_context(

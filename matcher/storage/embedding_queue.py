@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Literal
 
 import asyncpg
 import numpy as np
 
+from matcher.matching.lexical import lexical_features
 from matcher.records import PendingText
 from matcher.storage.sql import rows_affected
 
@@ -101,12 +103,22 @@ async def store_vectors(
         if table == "challenge"
         else ""
     )
-    for (pending, vector), english_vector in zip(items, english_vectors, strict=True):
+    # A document keeps its n-gram features beside its vector (see lexical_features).
+    features = ", lexical_features = $8, lexical_hash = $5" if table == "document" else ""
+    computed = (
+        await asyncio.to_thread(lambda: [[lexical_features(p.text)] for p, _ in items])
+        if table == "document"
+        else [[] for _ in items]
+    )
+    for (pending, vector), english_vector, extra in zip(
+        items, english_vectors, computed, strict=True
+    ):
         status = await conn.execute(
             f"""
             UPDATE {table} SET embedding = $2, embedding_dim = $3, embedding_model = $4,
                 embedding_hash = $5, embedded_at = now(), embed_attempts = 0, embed_error = NULL,
-                embed_after = now(), embedding_english = $6, embedding_english_model = $7{due}
+                embed_after = now(), embedding_english = $6,
+                embedding_english_model = $7{due}{features}
             WHERE id = $1 AND text_hash = $5
             """,
             pending.id,
@@ -116,6 +128,7 @@ async def store_vectors(
             pending.text_hash,
             english_vector,
             english_model_id,
+            *extra,
         )
         if rows_affected(status) > 0:
             stored.append(pending.id)

@@ -10,7 +10,8 @@ import numpy as np
 
 from matcher.errors import AlreadyExists, InvalidInput, NotFound
 from matcher.inputs import DocumentInput, NewPerson, PersonChanges, Unset, changed_fields
-from matcher.records import Document, DocumentKind, Page, Person
+from matcher.matching.lexical import lexical_features
+from matcher.records import Document, DocumentKind, Page, Person, document_text
 from matcher.storage.person_texts import set_speaker_topics, set_summary
 from matcher.storage.sql import id_by_ref, record, rows_affected, set_clause
 
@@ -211,8 +212,9 @@ async def add_embedded_documents(
     english_vectors = list(english) if english is not None else [None] * len(rows)
     await conn.executemany(
         "INSERT INTO document (person_id, kind, title, body, text_hash, embedding, embedding_dim, "
-        "embedding_model, embedding_hash, embedding_english, embedding_english_model) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $10)",
+        "embedding_model, embedding_hash, embedding_english, embedding_english_model, "
+        "lexical_features, lexical_hash) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $10, $11, $5)",
         [
             (
                 pid,
@@ -225,6 +227,7 @@ async def add_embedded_documents(
                 model_id,
                 english_vec,
                 english_model_id,
+                lexical_features(document_text(doc.title, doc.body)),
             )
             for (pid, doc, vec), english_vec in zip(rows, english_vectors, strict=True)
         ],

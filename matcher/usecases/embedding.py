@@ -15,6 +15,7 @@ from matcher.logging import get_logger
 from matcher.matching.language import is_english
 from matcher.matching.terms import without_context_phrases
 from matcher.storage import embedding_queue as queue
+from matcher.storage import lexical_features as lexical_store
 from matcher.storage import proposal_queue
 from matcher.storage.embedding_queue import Table
 
@@ -165,7 +166,23 @@ async def embed_pending(
     if on_challenges is not None:
         # Marks left by a crash (or a failed attempt whose backoff has passed).
         await propose_due(pool, on_challenges)
+    await fill_lexical_features(pool)
     return total
+
+
+async def fill_lexical_features(pool: asyncpg.Pool, *, batch_size: int = 256) -> int:
+    """Store n-gram features for every document without current ones; returns how many.
+
+    Embedding stores them with the vector; this fills the rest (documents from before the
+    features existed, texts written by a path that does not embed).
+    """
+    filled = 0
+    while True:
+        async with pool.acquire() as conn:
+            done = await lexical_store.fill_lexical_features(conn, limit=batch_size)
+        filled += done
+        if done < batch_size:
+            return filled
 
 
 async def propose_due(

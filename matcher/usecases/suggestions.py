@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import asyncpg
 import numpy as np
@@ -18,7 +19,13 @@ from matcher.logging import get_logger
 from matcher.matching.capacity import challenge_window
 from matcher.matching.explain import evidence_items, explanation_lines
 from matcher.matching.lexical import LexicalStats, search_lexemes
-from matcher.matching.scoring import ScoredCandidate, ScoringConfig, rank, score_candidates
+from matcher.matching.scoring import (
+    ScoredCandidate,
+    ScoringConfig,
+    documents_needed,
+    rank,
+    score_candidates,
+)
 from matcher.records import Challenge, ChallengeKind, ChallengeQuery, Principal, Suggestion
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
@@ -81,9 +88,23 @@ async def score_query(
         window=(window.starts_on, window.ends_on),
         challenge_id=query.challenge_id,
         english=english,
+        per_person=(
+            documents_needed(config) if config.use_dense and config.nearest_documents_only else None
+        ),
+        evidence_share=config.evidence_share,
     )
-    return score_candidates(
-        query, candidates, query_lexemes=lexemes, stats=stats, today=today, config=config
+    # CPU-bound numpy work off the event loop: numpy releases the GIL, so concurrent
+    # requests use every core, and the loop keeps serving meanwhile.
+    return await asyncio.to_thread(
+        partial(
+            score_candidates,
+            query,
+            candidates,
+            query_lexemes=lexemes,
+            stats=stats,
+            today=today,
+            config=config,
+        )
     )
 
 
@@ -162,8 +183,15 @@ async def suggest_for_query(
     )
     await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
-    return to_suggestions(
-        ranked, query, own_sector_name=query.sector_name, today=today, options=options
+    return await asyncio.to_thread(
+        partial(
+            to_suggestions,
+            ranked,
+            query,
+            own_sector_name=query.sector_name,
+            today=today,
+            options=options,
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""Character n-gram TF-IDF: tokens, n-grams, cosine arithmetic, compounds, the cache."""
+"""Character n-gram TF-IDF: tokens, n-grams, cosine arithmetic, compounds, stored features."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher.matching.lexical import NgramIndex, char_ngrams, lexical_tokens, similarities
+from matcher.matching.lexical import (
+    FEATURES_VERSION,
+    char_ngrams,
+    decode_terms,
+    lexical_features,
+    lexical_tokens,
+    ngram_id,
+    similarities,
+    text_terms,
+)
 
 
 def test_tokens_drop_stop_words_and_diacritics_but_keep_numbers() -> None:
@@ -39,15 +48,13 @@ def test_cosine_matches_scikit_learn_on_known_ngrams() -> None:
     )
     matrix = vectorizer.fit_transform(documents)
     expected = (vectorizer.transform([query]) @ matrix.T).toarray()
-    np.testing.assert_allclose(
-        similarities(query, documents, index=NgramIndex()), expected[0], rtol=1e-6
-    )
+    np.testing.assert_allclose(similarities(query, documents), expected[0], rtol=1e-6)
 
 
 def test_unknown_query_ngrams_lengthen_the_query() -> None:
     documents = ["beveiliging van informatie", "wagenpark"]
-    plain = similarities("beveiliging", documents, index=NgramIndex())
-    longer = similarities("beveiliging kwantumcryptografie", documents, index=NgramIndex())
+    plain = similarities("beveiliging", documents)
+    longer = similarities("beveiliging kwantumcryptografie", documents)
     assert 0 < longer[0] < plain[0]
     assert plain[1] == longer[1] == 0.0
 
@@ -66,38 +73,45 @@ def test_compounds_match_their_parts() -> None:
 
 def test_scores_are_cosines() -> None:
     documents = ["capaciteit delen tussen leden", "iets heel anders"]
-    values = similarities("capaciteit delen tussen leden", documents, index=NgramIndex())
+    values = similarities("capaciteit delen tussen leden", documents)
     assert values[0] == pytest.approx(1.0)
     assert 0.0 <= values[1] < 0.2
-    assert similarities("capaciteit", [], index=NgramIndex()).shape == (0,)
-    assert list(similarities("de en het", documents, index=NgramIndex())) == [0.0, 0.0]
+    assert similarities("capaciteit", []).shape == (0,)
+    assert list(similarities("de en het", documents)) == [0.0, 0.0]
 
 
-def test_the_index_caches_documents_and_evicts_the_least_recently_used() -> None:
-    index = NgramIndex(max_texts=3)
-    first = similarities("cloud migratie", ["cloudmigratie", "cloud kosten"], index=index)
-    assert len(index) == 2
-    again = similarities("cloud migratie", ["cloudmigratie", "cloud kosten"], index=index)
-    np.testing.assert_array_equal(first, again)
-    assert len(index) == 2
-    similarities("cloud", ["cloud kosten", "archief"], index=index)
-    # Full: one more text evicts the least recently used one ("cloudmigratie"), not all.
-    after = similarities("cloud migratie", ["cloud kosten", "archief", "backup"], index=index)
-    assert len(index) == 3
-    assert index._texts.get("cloudmigratie") is None
-    assert index._texts.get("cloud kosten") is not None
+def test_stored_features_score_exactly_like_the_text() -> None:
+    documents = [
+        "Informatiebeveiligingsbeleid volgens de BIO voor gemeenten",
+        "Phishing-simulaties en awareness voor medewerkers (phishing, phishing)",
+        "",
+    ]
+    stored = [lexical_features(d) for d in documents]
+    query = "beveiliging van informatie en phishing"
     np.testing.assert_allclose(
-        after,
-        similarities("cloud migratie", ["cloud kosten", "archief", "backup"], index=NgramIndex()),
+        similarities(query, stored), similarities(query, documents), rtol=1e-12
     )
+    # Mixed: a document without stored features is scored from its text.
+    mixed = similarities(query, [stored[0], documents[1], documents[2]])
+    np.testing.assert_allclose(mixed, similarities(query, documents), rtol=1e-12)
+    # Features of another version are not read: such a document counts as empty.
+    old = bytes([FEATURES_VERSION + 1]) + stored[0][1:]
+    assert similarities(query, [old, documents[1]])[0] == 0.0
 
 
-def test_the_index_starts_afresh_when_the_vocabulary_is_full() -> None:
-    index = NgramIndex(max_ngrams=10)
-    similarities("cloud", ["cloudmigratie", "cloud kosten"], index=index)
-    values = similarities("cloud", ["archief"], index=index)
-    assert len(index) == 1
-    np.testing.assert_allclose(values, similarities("cloud", ["archief"], index=NgramIndex()))
+def test_features_keep_counts_and_refuse_another_version() -> None:
+    text = "cloud cloud cloudmigratie, migratie naar de cloud"
+    terms = decode_terms(lexical_features(text))
+    assert terms is not None
+    expected = {ngram_id(g): c for g, c in char_ngrams(text).items()}
+    assert dict(zip(terms.ids.tolist(), terms.counts.tolist(), strict=True)) == expected
+    assert max(expected.values()) == 4  # " clou" four times
+    assert list(terms.ids) == sorted(terms.ids)
+    assert len(terms.ids) == len(text_terms(text).ids) == len(char_ngrams(text))
+    data = lexical_features(text)
+    assert decode_terms(bytes([FEATURES_VERSION + 1]) + data[1:]) is None
+    assert decode_terms(b"") is None
+    assert decode_terms(data[:-1]) is None
 
 
 def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
@@ -117,19 +131,24 @@ def test_search_lexemes_keep_the_informative_ones_rarest_first() -> None:
     assert search_lexemes(["beleid", "bio"], small, wanted=200) == ["bio", "beleid"]
     many = LexicalStats(documents=10, document_frequency={f"w{i:02d}": 1 for i in range(30)})
     assert len(search_lexemes(list(many.document_frequency), many, wanted=5)) == 16
-
-
-def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_index() -> None:
-    docs = ["cloudmigratie naar azure", "informatiebeveiliging bio", "cloud kosten beheer"]
-    reused = NgramIndex()
-    similarities("bio audit", docs, index=reused)
-    for query in ("cloud migratie", "beveiliging van informatie", "onbekend woord"):
-        again = similarities(query, docs, index=reused)
-        fresh = similarities(query, docs, index=NgramIndex())
-        assert again == pytest.approx(fresh, abs=1e-12)
-    assert similarities("cloud", docs[:2], index=reused) == pytest.approx(
-        similarities("cloud", docs[:2], index=NgramIndex()), abs=1e-12
+    # Together the kept lexemes match at most ten times the documents wanted (the rarest
+    # one always stays).
+    large = LexicalStats(
+        documents=100_000, document_frequency={"a": 400, "b": 900, "c": 800, "d": 1_500}
     )
+    assert search_lexemes(["a", "b", "c", "d"], large, wanted=200) == ["a", "c"]
+    assert search_lexemes(["d"], large, wanted=100) == ["d"]
+
+
+def test_a_pool_met_again_gives_the_same_similarities_as_a_fresh_one() -> None:
+    docs = ["cloudmigratie naar azure", "informatiebeveiliging bio", "cloud kosten beheer"]
+    first = {q: similarities(q, docs) for q in ("cloud migratie", "bio", "onbekend woord")}
+    similarities("iets", ["ander", "archief"])  # another pool in between
+    for query, values in first.items():
+        assert similarities(query, list(docs)) == pytest.approx(values, abs=1e-12)
+    # The same texts in another order are another pool: each keeps its own score.
+    reordered = similarities("cloud migratie", docs[::-1])
+    assert reordered[::-1] == pytest.approx(first["cloud migratie"], abs=1e-12)
 
 
 def test_saturated_evidence_stays_in_range_and_stops_growing_with_repetition() -> None:
@@ -140,11 +159,9 @@ def test_saturated_evidence_stays_in_range_and_stops_growing_with_repetition() -
         "netwerksegmentatie " * 20 + "procesautomatisering",
         "cloudkosten en facturen",
     ]
-    values = saturated_similarities(
-        "netwerksegmentatie procesautomatisering", docs, index=NgramIndex()
-    )
+    values = saturated_similarities("netwerksegmentatie procesautomatisering", docs)
     assert all(0.0 <= v <= 1.0 for v in values)
     assert values[2] < values[0]
     # Twenty repetitions do not make the document twenty times the evidence.
     assert values[1] < 2 * values[0]
-    assert saturated_similarities("x", [], index=NgramIndex()).shape == (0,)
+    assert saturated_similarities("x", []).shape == (0,)

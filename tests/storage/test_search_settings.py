@@ -51,7 +51,10 @@ async def test_search_settings_and_candidate_count_survive_the_pool(db_url: str)
         for _ in range(3):
             async with pool.acquire() as conn, conn.transaction():
                 pids.append(await conn.fetchval("SELECT pg_backend_pid()"))
-                assert await _settings(conn) == (str(2 * db.CANDIDATE_DOCUMENTS), "relaxed_order")
+                assert await _settings(conn) == (
+                    db.SEARCH_SETTINGS["hnsw.ef_search"],
+                    "relaxed_order",
+                )
                 # Force the HNSW path, as the planner chooses at real corpus sizes.
                 await conn.execute("SET LOCAL enable_seqscan = off")
                 ids = await candidates.candidate_person_ids(
