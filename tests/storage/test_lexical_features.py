@@ -8,12 +8,12 @@ import asyncpg
 import numpy as np
 
 from embeddings.hashing import HashingEmbedder
+from matcher.inputs import DocumentInput, NewPerson
 from matcher.matching.lexical import decode_terms, text_terms
 from matcher.records import document_text
 from matcher.storage import people as people_store
 from matcher.storage.candidates import load_candidates
 from matcher.storage.lexical_features import fill_lexical_features
-from matcher.storage.people import DocumentInput
 from matcher.usecases.embedding import embed_pending
 
 TEXTS = [
@@ -30,7 +30,7 @@ async def _person(conn: asyncpg.Connection) -> int:
     person = await people_store.insert_person(
         conn,
         organisation_id=org,
-        fields={"name": "P", "email": "", "speaker_topics": ["cloud", "privacy"]},
+        person=NewPerson(name="P", email="", speaker_topics=("cloud", "privacy")),
         documents=[DocumentInput("project", t, b) for t, b in TEXTS],
     )
     return int(person)
