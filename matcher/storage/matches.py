@@ -16,7 +16,7 @@ from matcher.inputs import UNSET, Unset
 from matcher.records_matches import MatchRecord, TransitionRecord
 from matcher.states import MatchState, RejectionReason, ReservationState
 from matcher.storage.people import lock_people
-from matcher.storage.sql import set_clause
+from matcher.storage.sql import record, set_clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +34,17 @@ class ProposalInput:
 _SELECT = """
     SELECT m.id, m.challenge_id, c.title AS challenge_title,
            c.description AS challenge_description, c.kind AS challenge_kind,
-           c.status AS challenge_status, c.hours_needed, c.starts_on, c.needed_by,
+           c.status AS challenge_status, c.hours_needed::float8, c.starts_on, c.needed_by,
            c.organisation_id AS challenge_organisation_id,
            co.name AS challenge_organisation_name, co.sector_code AS challenge_sector_code,
            cs.name AS challenge_sector_name,
            m.person_id, p.name AS person_name, p.role AS person_role, p.email,
-           p.capacity_hours_per_month, p.available_from, p.available_until,
+           p.capacity_hours_per_month::float8, p.available_from, p.available_until,
            p.organisation_id, po.name AS organisation_name, po.sector_code,
            ps.name AS sector_name,
-           m.state, m.rank, m.score, m.score_parts, m.features, m.explanation, m.model,
-           m.introduction_text, m.hours_spent, m.outcome_rating,
-           r.hours AS reserved_hours, r.state AS reservation_state,
+           m.state, m.rank, m.score::float8, m.score_parts, m.features, m.explanation, m.model,
+           m.introduction_text, m.hours_spent::float8, m.outcome_rating,
+           r.hours::float8 AS reserved_hours, r.state AS reservation_state,
            EXISTS (SELECT 1 FROM match_transition t
                    WHERE t.match_id = m.id AND t.to_state = 'approved') AS was_approved,
            EXISTS (SELECT 1 FROM match_transition t
@@ -52,8 +52,8 @@ _SELECT = """
            EXISTS (SELECT 1 FROM match_transition t
                    WHERE t.match_id = m.id AND t.to_state = 'accepted') AS was_accepted,
            m.created_at, m.updated_at,
-           (m.state = 'proposed' AND (m.updated_at < c.terms_changed_at
-                                      OR m.updated_at < p.updated_at)) AS stale
+           coalesce(m.state = 'proposed' AND (m.updated_at < c.terms_changed_at
+                                               OR m.updated_at < p.updated_at), false) AS stale
     FROM match m
     JOIN challenge c ON c.id = m.challenge_id
     JOIN organisation co ON co.id = c.organisation_id
@@ -77,63 +77,21 @@ def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
 
 
 def _match(row: asyncpg.Record) -> MatchRecord:
-    return MatchRecord(
-        id=row["id"],
-        challenge_id=row["challenge_id"],
-        challenge_title=row["challenge_title"],
-        challenge_description=row["challenge_description"],
-        challenge_kind=row["challenge_kind"],
-        challenge_status=row["challenge_status"],
-        hours_needed=_float(row["hours_needed"]),
-        starts_on=row["starts_on"],
-        needed_by=row["needed_by"],
-        challenge_organisation_id=row["challenge_organisation_id"],
-        challenge_organisation_name=row["challenge_organisation_name"],
-        challenge_sector_code=row["challenge_sector_code"],
-        challenge_sector_name=row["challenge_sector_name"],
-        person_id=row["person_id"],
-        person_name=row["person_name"],
-        person_role=row["person_role"],
-        email=row["email"],
-        capacity_hours_per_month=float(row["capacity_hours_per_month"]),
-        available_from=row["available_from"],
-        available_until=row["available_until"],
-        organisation_id=row["organisation_id"],
-        organisation_name=row["organisation_name"],
-        sector_code=row["sector_code"],
-        sector_name=row["sector_name"],
+    return record(
+        MatchRecord,
+        row,
         state=MatchState(row["state"]),
-        rank=row["rank"],
-        score=float(row["score"]),
-        score_parts=row["score_parts"],
-        features=row["features"],
-        explanation=row["explanation"],
-        model=row["model"],
-        introduction_text=row["introduction_text"],
-        hours_spent=_float(row["hours_spent"]),
-        outcome_rating=row["outcome_rating"],
-        reserved_hours=_float(row["reserved_hours"]),
         reservation_state=_optional(ReservationState, row["reservation_state"]),
-        was_approved=row["was_approved"],
-        was_introduced=row["was_introduced"],
-        was_accepted=row["was_accepted"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        stale=bool(row["stale"]),
     )
 
 
 def _transition(row: asyncpg.Record) -> TransitionRecord:
-    return TransitionRecord(
-        id=row["id"],
-        match_id=row["match_id"],
+    return record(
+        TransitionRecord,
+        row,
         from_state=_optional(MatchState, row["from_state"]),
         to_state=MatchState(row["to_state"]),
-        actor_key_id=row["actor_key_id"],
-        actor_role=row["actor_role"],
         reason_code=_optional(RejectionReason, row["reason_code"]),
-        note=row["note"],
-        created_at=row["created_at"],
     )
 
 
