@@ -65,10 +65,6 @@ _SELECT = """
 """
 
 
-def _float(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
 E = TypeVar("E")
 
 
