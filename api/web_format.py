@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from matcher import labels
+from matcher.matching.explain import excerpt
 from matcher.states import MatchState, RejectionReason
 
 KIND_LABELS = {
@@ -193,14 +194,11 @@ def short_sector(name: str) -> str:
 
 
 def evidence_title(item: Mapping[str, Any], limit: int = 70) -> str:
-    """An evidence item's title, or the start of its text cut at a word."""
+    """An evidence item's title, or the start of its text cut at a sentence end or a word."""
     title = str(item.get("title") or "").strip()
     if title:
         return title
-    text = " ".join(str(item.get("excerpt") or "").split())
-    if len(text) <= limit:
-        return text.rstrip(".")
-    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;: ") + " …"
+    return excerpt(str(item.get("excerpt") or ""), limit).rstrip(".")
 
 
 # Explanation sentences the page already shows as structured blocks (evidence, capacity, sectors).

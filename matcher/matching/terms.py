@@ -62,6 +62,7 @@ _LOGISTICS = (
 # General words of any text: they join a sentence, they do not name what someone knows.
 _GENERAL = (
     "samen nieuw nieuwe nieuwer maken maakt gemaakt verschil zodat elkaar elkaars onder per "
+    "inclusief exclusief waaronder zoals "
     "gebruik gebruiken gebruikt direct vallen valt laat laten zien ziet start starten kleine "
     "klein grote groot groter basis plaats eerst eerder sinds steeds waarmee hierbij daarbij "
     "daarna daarnaast zorgt zorgen zorgde beter beste aantal paar vooral echt hele geheel "
