@@ -13,7 +13,7 @@ from typing import Any
 from matcher import db
 from matcher.matching.capacity import challenge_window
 from matcher.matching.lexical import search_lexemes
-from matcher.matching.scoring import rank, score_candidates
+from matcher.matching.scoring import documents_needed, rank, score_candidates
 from matcher.storage import candidates as candidate_store
 from matcher.storage import challenges as challenge_store
 from matcher.usecases.suggestions import (
@@ -65,7 +65,11 @@ async def stage_times(url: str, data: dict[str, Any], rounds: int = 3) -> dict[s
                         model_id=data["model_id"],
                         window=(window.starts_on, window.ends_on),
                         challenge_id=cid,
-                    )
+                        per_person=documents_needed(config)
+                        if config.nearest_documents_only
+                        else None,
+                        evidence_share=config.evidence_share,
+                    )  # as score_query loads them
                     mark("loading candidates")
                     scored = score_candidates(
                         query,
