@@ -19,6 +19,7 @@ from matcher.errors import (
     InvalidInput,
     MatcherError,
     NotFound,
+    SchemaMissing,
     Unauthorized,
 )
 from matcher.logging import get_logger
@@ -35,6 +36,7 @@ _STATUS: list[tuple[type[MatcherError], int, str]] = [
     (DatasetError, 422, "Invalid dataset"),
     (Unauthorized, 401, "Unauthorized"),
     (Forbidden, 403, "Forbidden"),
+    (SchemaMissing, 503, "Service unavailable"),
 ]
 
 

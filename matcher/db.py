@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import asyncpg
 from pgvector.asyncpg import register_vector
 
+from matcher.errors import SchemaMissing
 from matcher.settings import Settings
 
 
@@ -134,7 +135,14 @@ async def register_json(conn: asyncpg.Connection) -> None:
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     await register_json(conn)
-    await register_vector(conn)
+    try:
+        await register_vector(conn)
+    except ValueError as exc:  # pgvector's type lookup: the extension is not installed yet
+        if "unknown type" not in str(exc):
+            raise
+        raise SchemaMissing(
+            "the database has no schema yet: run `matcher db upgrade` first"
+        ) from exc
 
 
 async def connect(url: str, *, vectors: bool = True) -> asyncpg.Connection:

@@ -61,6 +61,12 @@ class DatasetError(MatcherError):
     code = "dataset_error"
 
 
+class SchemaMissing(MatcherError):
+    """The database has no schema yet: its migrations have not run."""
+
+    code = "schema_missing"
+
+
 class RateLimited(MatcherError):
     """Too many requests from one key on an expensive route."""
 

@@ -52,12 +52,7 @@ async def connection(
     database_url: str, *, vectors: bool = True
 ) -> AsyncIterator[asyncpg.Connection]:
     """One connection (with vector support unless the schema may not exist yet), closed on exit."""
-    try:
-        conn = await db.connect(database_url, vectors=vectors)
-    except ValueError as exc:  # pgvector's type lookup: the extension is not installed yet
-        if "unknown type" not in str(exc):
-            raise
-        fail("the database has no schema yet: run `matcher db upgrade` first", exc)
+    conn = await db.connect(database_url, vectors=vectors)
     try:
         yield conn
     finally:
