@@ -77,14 +77,22 @@ _GENERAL = (
     "store manage share example group time company customer clients external control"
 )
 # Who asks and where: the asker's own sector, organisation type or region is context.
+# Who asks, as a noun ("een waterschap", "de zorg"): a phrase with one is left out of the
+# challenge's meaning vector (without_context_phrases).
+_ASKER_NOUNS = (
+    "gemeente gemeenten overheid overheden provincie provincies waterschap waterschappen "
+    "wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen zorgorganisatie "
+    "zorgorganisaties hogeschool hogescholen universiteit school scholen onderwijsinstelling "
+    "corporatie corporaties woningcorporatie woningcorporaties mkb sector sectoren "
+    "municipality municipalities hospital hospitals government"
+)
+# The other words about the asker: adjectives ("gemeentelijke archieven" is a subject, not
+# the asker) and regions (every member is in the north, so "in het Noorden" is more often
+# the subject than the asker) are context for the lexical evidence only.
 _SECTOR = (
-    "gemeente gemeenten gemeentelijke overheid overheden provincie provincies waterschap "
-    "waterschappen wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen "
-    "zorgorganisatie zorgorganisaties hogeschool hogescholen universiteit school scholen "
-    "onderwijsinstelling corporatie corporaties woningcorporatie woningcorporaties bedrijf "
-    "bedrijven mkb sector sectoren noord noorden noordelijke noord-nederland friesland "
-    "fryslân groningen drenthe regio regionaal regionale landelijk landelijke "
-    "municipality municipalities hospital hospitals government region regional"
+    _ASKER_NOUNS + " gemeentelijke bedrijf bedrijven noord noorden noordelijke noord-nederland "
+    "friesland fryslân groningen drenthe regio regionaal regionale landelijk landelijke "
+    "region regional"
 )
 SECTOR_CONTEXT = frozenset(_SECTOR.split())
 """Words about the asker's sector, organisation type or region: context, not expertise."""
@@ -107,16 +115,6 @@ def expertise_text(text: str) -> str:
     return " ".join(kept)
 
 
-# The nouns of SECTOR_CONTEXT that name who asks ("een waterschap", "de zorg"), not the
-# adjectives ("gemeentelijke archieven" is a subject, not the asker). Regions stay: every
-# member is in the north, so "in het Noorden" is more often the subject than the asker.
-_ASKER_NOUNS = (
-    "gemeente gemeenten overheid overheden provincie provincies waterschap waterschappen "
-    "wetterskip ziekenhuis ziekenhuizen zorg zorginstelling zorginstellingen zorgorganisatie "
-    "zorgorganisaties hogeschool hogescholen universiteit school scholen onderwijsinstelling "
-    "corporatie corporaties woningcorporatie woningcorporaties mkb sector sectoren "
-    "municipality municipalities hospital hospitals government"
-)
 _CONTEXT_PHRASE = re.compile(
     r"\b(?:voor|bij|in|binnen|vanuit|for|at|within)\s+"
     r"(?:(?:een|de|het|onze|ons|mijn|a|an|the|our|my)\s+)?"
