@@ -65,10 +65,11 @@ async def stage_times(url: str, data: dict[str, Any], rounds: int = 3) -> dict[s
                         model_id=data["model_id"],
                         window=(window.starts_on, window.ends_on),
                         challenge_id=cid,
-                        per_person=documents_needed(config)
-                        if config.nearest_documents_only
-                        else None,
-                        evidence_share=config.evidence_share,
+                        per_person=(
+                            functools.partial(documents_needed, config)
+                            if config.nearest_documents_only
+                            else None
+                        ),
                     )  # as score_query loads them
                     mark("loading candidates")
                     scored = score_candidates(

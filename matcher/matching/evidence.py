@@ -118,14 +118,14 @@ DENSE_MEAN_TOP = 3
 """The dense_mean_top feature averages this many best documents by dense similarity."""
 
 
-def documents_needed(config: ScoringConfig) -> int:
-    """How many of a person's documents nearest to the challenge scoring can use at least.
+def documents_needed(config: ScoringConfig, documents: int) -> int:
+    """How many of a person's documents nearest to the challenge scoring can use.
 
-    The score aggregates the top_k documents by relevance (dense plus lexical) and a feature
-    the best DENSE_MEAN_TOP by dense similarity; with ``evidence_share`` the storage brings
-    that share of a person's documents when it is more (see evidence_weights).
+    The score aggregates the best documents by relevance (dense plus lexical) with one
+    weight each (evidence_weights, which counts more of a long track record) and a feature
+    the best DENSE_MEAN_TOP by dense similarity.
     """
-    return max(config.top_k, DENSE_MEAN_TOP)
+    return max(len(evidence_weights(config, documents)), DENSE_MEAN_TOP)
 
 
 def aggregate(docs: list[DocScore], config: ScoringConfig, documents: int) -> float:

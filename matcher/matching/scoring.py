@@ -119,9 +119,9 @@ def score_candidates(
         if config.use_constraints and exclusion_reason(cand, query, free) is not None:
             continue
         docs = doc_scores(cand, lexical, config, centre)
-        relevance = aggregate(
-            docs, config, len(docs) if cand.track_record_size is None else cand.track_record_size
-        )
+        # Only the nearest documents may be loaded; the track record counts all of them.
+        track_record = len(docs) if cand.track_record_size is None else cand.track_record_size
+        relevance = aggregate(docs, config, track_record)
         parts: dict[str, float] = {"relevance": relevance}
         features: dict[str, float] = {
             "dense_best": max((d.dense for d in docs), default=0.0),
@@ -130,9 +130,7 @@ def score_candidates(
             ),
             "lexical_best": max((d.lexical for d in docs), default=0.0),
             "relevance": relevance,
-            "documents": float(
-                len(docs) if cand.track_record_size is None else cand.track_record_size
-            ),
+            "documents": float(track_record),
         }
         factor = 1.0
         cross = bool(

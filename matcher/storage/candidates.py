@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import asyncpg
@@ -162,16 +162,15 @@ async def load_candidates(
     window: tuple[date, date],
     challenge_id: int | None,
     english: tuple[np.ndarray, str] | None = None,
-    per_person: int | None = None,
-    evidence_share: float = 0.0,
+    per_person: Callable[[int], int] | None = None,
 ) -> list[Candidate]:
     """Candidates with profile, capacity, exposure and their documents' dense similarity.
 
-    With a vector and per_person, each candidate brings only their per_person documents
-    nearest to it, or evidence_share of their documents when that is more (and their speaker
-    topics): the ones the scoring can use. With the
-    challenge's English vector and model id, English documents also get the English model's
-    similarity (``dense_english``; see matcher.matching.dense).
+    With a vector and per_person (how many documents the scoring can use of a person with
+    that many in their track record), each candidate brings only those nearest to it, and
+    their speaker topics. With the challenge's English vector and model id, English
+    documents also get the English model's similarity (``dense_english``; see
+    matcher.matching.dense).
     """
     ids = list(person_ids)
     if not ids:
@@ -203,14 +202,13 @@ async def load_candidates(
         window[1],
         challenge_id,
     )
+    wanted = (
+        {r["id"]: per_person(int(r["track_record_size"])) for r in people}
+        if per_person is not None
+        else None
+    )
     doc_rows = await _candidate_documents(
-        conn,
-        ids,
-        vector=vector,
-        model_id=model_id,
-        per_person=per_person,
-        evidence_share=evidence_share,
-        english=english,
+        conn, ids, vector=vector, model_id=model_id, wanted=wanted, english=english
     )
     docs: dict[int, list[EvidenceDoc]] = {pid: [] for pid in ids}
     for r in doc_rows:
@@ -298,12 +296,11 @@ async def _candidate_documents(
     *,
     vector: np.ndarray | None,
     model_id: str,
-    per_person: int | None,
-    evidence_share: float,
+    wanted: dict[int, int] | None,
     english: tuple[np.ndarray, str] | None,
 ) -> list[asyncpg.Record]:
-    """The candidates' documents: all of them, or each person's per_person nearest ones."""
-    if vector is None or per_person is None:
+    """The candidates' documents: all of them, or the number wanted of each person's nearest."""
+    if vector is None or wanted is None:
         args: list[object] = [ids, model_id, vector] if vector is not None else [ids]
         columns = _document_columns(vector, english, len(args) + 1)
         rows: list[asyncpg.Record] = await conn.fetch(
@@ -314,19 +311,15 @@ async def _candidate_documents(
         return rows
     # Per person, its documents by similarity in SQL (an index scan on person, a handful of
     # distances each); documents with a stale vector come last.
-    columns = _document_columns(vector, english, 6)
+    columns = _document_columns(vector, english, 5)
     rows = await conn.fetch(
         f"""
-        SELECT best.* FROM unnest($1::bigint[]) AS c(person_id)
-        CROSS JOIN LATERAL (
-            SELECT count(*) AS n FROM document d
-            WHERE d.person_id = c.person_id AND d.kind <> 'speaker_topics'
-        ) AS track
+        SELECT best.* FROM unnest($1::bigint[], $4::int[]) AS c(person_id, wanted)
         CROSS JOIN LATERAL (
             SELECT {columns} FROM document d
             WHERE d.person_id = c.person_id AND d.kind <> 'speaker_topics'
             ORDER BY dense DESC NULLS LAST, id
-            LIMIT greatest($4::int, ceil($5::float8 * track.n)::int)
+            LIMIT c.wanted
         ) AS best
         UNION ALL
         SELECT {columns} FROM document d
@@ -335,8 +328,7 @@ async def _candidate_documents(
         ids,
         model_id,
         vector,
-        per_person,
-        evidence_share,
+        [wanted.get(pid, 0) for pid in ids],
         *_english_args(english),
     )
     return rows

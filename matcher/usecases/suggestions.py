@@ -89,9 +89,10 @@ async def score_query(
         challenge_id=query.challenge_id,
         english=english,
         per_person=(
-            documents_needed(config) if config.use_dense and config.nearest_documents_only else None
+            partial(documents_needed, config)
+            if config.use_dense and config.nearest_documents_only
+            else None
         ),
-        evidence_share=config.evidence_share,
     )
     # CPU-bound numpy work off the event loop: numpy releases the GIL, so concurrent
     # requests use every core, and the loop keeps serving meanwhile.

@@ -123,7 +123,7 @@ async def test_a_candidate_brings_its_nearest_documents_and_speaker_topics(
             model_id=embedder.model_id,
             window=WINDOW,
             challenge_id=None,
-            per_person=2,
+            per_person=lambda documents: 2,
         )
     track = [d for d in everything[0].documents if d.kind != "speaker_topics"]
     best = sorted(track, key=lambda d: (-(d.dense or 0.0), d.document_id))[:2]
