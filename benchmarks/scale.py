@@ -95,7 +95,7 @@ async def _top10_overlap(
     cid: int,
     org: int,
     vector: np.ndarray,
-    **change: bool,
+    **change: object,
 ) -> float:
     """Share of the final top 10 that stays with one switch of the scoring changed."""
     query = ChallengeQuery(
@@ -126,6 +126,7 @@ async def _sql_and_recall(
     recall_filtered: list[float] = []
     top_kept: list[float] = []
     top_nearest: list[float] = []
+    top_lexical: list[float] = []
     try:
         for _ in range(2):
             for cid, org, vector in data["challenges"]:
@@ -146,6 +147,16 @@ async def _sql_and_recall(
                                 conn, data, cid, org, vector, nearest_documents_only=False
                             )
                         )
+                        top_lexical.append(
+                            await _top10_overlap(
+                                conn,
+                                data,
+                                cid,
+                                org,
+                                vector,
+                                lexical_candidate_documents=db.CANDIDATE_DOCUMENTS,
+                            )
+                        )
                     for exclude in (None, org):
                         started = time.perf_counter()
                         found = await candidate_store.candidate_person_ids(
@@ -155,6 +166,7 @@ async def _sql_and_recall(
                             lexemes=lexemes,
                             exclude_organisation_id=exclude,
                             limit=db.CANDIDATE_DOCUMENTS,
+                            lexical_limit=ScoringConfig().lexical_candidate_documents,
                         )
                         if exclude is not None:
                             times.append(time.perf_counter() - started)
@@ -170,6 +182,7 @@ async def _sql_and_recall(
         "recall_worst": min(recall + recall_filtered),
         "top10_same_as_all_lexemes": statistics.fmean(top_kept) if top_kept else math.nan,
         "top10_same_as_all_documents": statistics.fmean(top_nearest) if top_nearest else math.nan,
+        "top10_same_as_more_lexical": statistics.fmean(top_lexical) if top_lexical else math.nan,
     }
 
 
@@ -396,7 +409,8 @@ def main() -> int:
             f"{int(size):,}: worst recall@10 {r['recall_worst']:.2f}; final top 10 shared with "
             f"the full-text query over every lexeme: {r['top10_same_as_all_lexemes']:.3f}, "
             f"with every document of each candidate scored: "
-            f"{r['top10_same_as_all_documents']:.3f}"
+            f"{r['top10_same_as_all_documents']:.3f}, with {db.CANDIDATE_DOCUMENTS} full-text "
+            f"candidate documents: {r['top10_same_as_more_lexical']:.3f}"
         )
     if len(results) >= 2:
         runs = list(results.values())

@@ -55,6 +55,7 @@ async def stage_times(url: str, data: dict[str, Any], rounds: int = 3) -> dict[s
                         lexemes=search_lexemes(lexemes, stats, wanted=db.CANDIDATE_DOCUMENTS),
                         exclude_organisation_id=query.organisation_id,
                         limit=db.CANDIDATE_DOCUMENTS,
+                        lexical_limit=config.lexical_candidate_documents,
                     )
                     mark("candidate ids (HNSW + full text)")
                     window = challenge_window(query.starts_on, query.needed_by, today=date.today())

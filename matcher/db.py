@@ -108,9 +108,11 @@ SEARCH_SETTINGS = {
     # Filtered HNSW scans keep looking until enough rows pass the filter (pgvector >= 0.8).
     "hnsw.iterative_scan": "relaxed_order",
     # The candidate list a scan keeps, chosen by measured recall of the exact top-10 people
-    # (`benchmarks/scale.py --ef-search`, 100k documents): 200 → 0.952, 400 → 0.978,
-    # 800 → 0.988, 1000 (pgvector's maximum) → 0.990, filtered and unfiltered alike.
-    "hnsw.ef_search": "1000",
+    # (`benchmarks/scale.py --ef-search`, 100k documents). On the graph of migration 0011
+    # (m 32, ef_construction 200): 200 → 0.992 (candidate SQL p95 35 ms), 300 → 0.998 (41 ms),
+    # 400 → 0.998 (47 ms). On pgvector's default graph 1000 was needed for 0.990 (112 ms).
+    # Below CANDIDATE_DOCUMENTS it would return fewer rows than asked for.
+    "hnsw.ef_search": str(CANDIDATE_DOCUMENTS),
 }
 """Sent as startup parameters, so they are the session's defaults: a pool's `RESET ALL` on
 release returns to them, where a `SET` at connect time would be lost after the first use."""

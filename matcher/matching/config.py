@@ -34,6 +34,11 @@ class ScoringConfig:
     use_constraints: bool = True
     use_diversity: bool = True
     selective_lexical_candidates: bool = True
+    lexical_candidate_documents: int = 50
+    """The best full-text hits that bring their people in as candidates, beside the nearest
+    documents by vector (db.CANDIDATE_DOCUMENTS). The dense ones bring most of the final top
+    10; at 100,000 documents 50 instead of 200 keeps 0.956 of it and scores 226 people
+    instead of 366 (benchmarks/scale.py)."""
     nearest_documents_only: bool = True
     """Score each candidate on their documents nearest to the challenge (scoring.documents_needed)."""
     drop_context_words: bool = True

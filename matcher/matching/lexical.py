@@ -141,22 +141,30 @@ MAX_POOL_DOCUMENTS = (1 << _DOC_BITS) - 1
 """Documents one scoring call can take (a candidate pool is a few thousand)."""
 
 
+_TF_BY_COUNT = np.concatenate(
+    ([0.0], 1.0 + np.log(np.arange(1, 1 << _COUNT_BITS, dtype=np.float64)))
+)
+"""Sublinear term frequency (1 + ln count) by count: a lookup instead of a logarithm per entry."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Pool:
     """A pool of documents as one IDF-weighted sparse matrix (smoothed IDF over the pool).
 
     Its entries (one per n-gram of a document) are sorted by n-gram: ``vocabulary`` holds the
-    pool's distinct hashed ids in order, ``group`` each entry's index into it and ``doc``
-    its document. Sorting one packed 64-bit key per entry (id, document, count) is the only
-    pass over the entries that is not sequential, and numpy sorts integers with SIMD.
+    pool's distinct hashed ids in order, and the entries of ``vocabulary[i]`` are
+    ``bounds[i]:bounds[i + 1]``, each with its document (``doc``), count and TF-IDF weight.
+    Sorting one packed 64-bit key per entry (id, document, count) is the only pass over the
+    entries that is not sequential, and numpy sorts integers with SIMD. A query then touches
+    only the entries of its own n-grams.
     """
 
     size: int
     vocabulary: npt.NDArray[np.uint32]
     idf: npt.NDArray[np.float64]
-    group: npt.NDArray[np.intp]
+    bounds: npt.NDArray[np.intp]
     doc: npt.NDArray[np.intp]
-    counts: npt.NDArray[np.float64]
+    counts: npt.NDArray[np.intp]
     weights: npt.NDArray[np.float64]
     norms: npt.NDArray[np.float64]
 
@@ -165,15 +173,13 @@ class _Pool:
         """The IDF of an n-gram no document of the pool has."""
         return math.log(1.0 + self.size) + 1.0
 
-    @property
-    def tf(self) -> npt.NDArray[np.float64]:
-        """Each entry's sublinear term frequency."""
-        return 1.0 + np.log(self.counts)
-
-    def per_document(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Per-entry values summed per document."""
+    def per_document(
+        self, values: npt.NDArray[np.float64], entries: npt.NDArray[np.intp] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Per-entry values summed per document (of the given entries, or of all)."""
+        doc = self.doc if entries is None else self.doc[entries]
         summed: npt.NDArray[np.float64] = np.bincount(
-            self.doc, weights=values, minlength=self.size
+            doc, weights=values, minlength=self.size
         ).astype(np.float64, copy=False)
         return summed
 
@@ -185,38 +191,62 @@ class _Pool:
             raise ValueError(f"at most {MAX_POOL_DOCUMENTS} documents can be scored at once")
         lengths = np.fromiter((len(p) // _RECORD.itemsize for p in payloads), np.int64, count=n)
         records = np.frombuffer(joined, dtype=_RECORD)
-        key = records["id"].astype(np.uint64) << np.uint64(_DOC_BITS + _COUNT_BITS)
-        key |= np.repeat(np.arange(n, dtype=np.uint64), lengths) << np.uint64(_COUNT_BITS)
+        key = records["id"].astype(np.uint64)
+        key <<= np.uint64(_DOC_BITS + _COUNT_BITS)
+        key |= np.repeat(np.arange(n, dtype=np.uint64) << np.uint64(_COUNT_BITS), lengths)
         key |= np.clip(records["count"], 1, (1 << _COUNT_BITS) - 1).astype(np.uint64)
         key.sort()
         ids = (key >> np.uint64(_DOC_BITS + _COUNT_BITS)).astype(np.uint32)
         doc = ((key >> np.uint64(_COUNT_BITS)) & np.uint64(MAX_POOL_DOCUMENTS)).astype(np.intp)
-        counts = (key & np.uint64((1 << _COUNT_BITS) - 1)).astype(np.float64)
+        counts = (key & np.uint64((1 << _COUNT_BITS) - 1)).astype(np.intp)
         first = np.empty(len(ids), dtype=bool)
         first[:1] = True
         np.not_equal(ids[1:], ids[:-1], out=first[1:])
-        group = np.cumsum(first) - 1
-        vocabulary = ids[first]
+        starts = np.flatnonzero(first)
+        vocabulary = ids[starts]
+        bounds = np.append(starts, len(ids))
         # Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1 (an id is once per text).
-        df = np.diff(np.append(np.flatnonzero(first), len(ids)))
+        df = np.diff(bounds)
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        weights = (1.0 + np.log(counts)) * idf[group]
+        weights = _TF_BY_COUNT[counts] * np.repeat(idf, df)
         norms = np.sqrt(np.bincount(doc, weights=weights * weights, minlength=n))
-        return _Pool(n, vocabulary, idf, group, doc, counts, weights, norms)
+        return _Pool(n, vocabulary, idf, bounds, doc, counts, weights, norms)
+
+    def entry_groups(self) -> npt.NDArray[np.intp]:
+        """Each entry's index into the vocabulary."""
+        return np.repeat(np.arange(len(self.vocabulary)), np.diff(self.bounds))
+
+    def query_positions(
+        self, query: Terms
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Where the query's n-grams are in the vocabulary (ascending), their tf, and the tf
+        of its n-grams no document of the pool has."""
+        if not len(query.ids) or not len(self.vocabulary):
+            return np.zeros(0, dtype=np.intp), np.zeros(0), query.tf
+        position = np.searchsorted(self.vocabulary, query.ids)
+        inside = position < len(self.vocabulary)
+        inside[inside] = self.vocabulary[position[inside]] == query.ids[inside]
+        tf = query.tf
+        return position[inside], tf[inside], tf[~inside]
+
+    def entries_of(
+        self, positions: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The entries of these vocabulary positions, in order, and how many each has."""
+        low = self.bounds[positions]
+        lengths = self.bounds[positions + 1] - low
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        return np.arange(total) + np.repeat(low - (ends - lengths), lengths), lengths
 
     def query_weights(
         self, query: Terms
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """The query's TF-IDF weight per pool n-gram, and the tf of its n-grams not in the pool."""
         weights = np.zeros(len(self.vocabulary))
-        if not len(query.ids):
-            return weights, np.zeros(0)
-        position = np.searchsorted(self.vocabulary, query.ids)
-        inside = position < len(self.vocabulary)
-        inside[inside] = self.vocabulary[position[inside]] == query.ids[inside]
-        tf = query.tf
-        weights[position[inside]] = tf[inside] * self.idf[position[inside]]
-        return weights, tf[~inside]
+        positions, tf, outside = self.query_positions(query)
+        weights[positions] = tf * self.idf[positions]
+        return weights, outside
 
 
 class _LastPool:
@@ -250,13 +280,16 @@ def similarities(query: str, documents: Sequence[Document]) -> npt.NDArray[np.fl
     if not documents:
         return out
     pool = _LAST_POOL.get(documents)
-    query_weight, outside_tf = pool.query_weights(text_terms(query))
+    positions, tf, outside_tf = pool.query_positions(text_terms(query))
+    query_weight = tf * pool.idf[positions]
     # Query n-grams that no document of the pool has (df 0) still make the query longer.
     outside = float(np.sum(outside_tf**2))
     q_norm = math.sqrt(float(np.sum(query_weight**2)) + outside * pool.unseen_idf**2)
     if q_norm == 0:
         return out
-    dot = pool.per_document(pool.weights * query_weight[pool.group])
+    # Only the entries of the query's n-grams add to a dot product.
+    entries, lengths = pool.entries_of(positions)
+    dot = pool.per_document(pool.weights[entries] * np.repeat(query_weight, lengths), entries)
     nonempty = pool.norms > 0
     out[nonempty] = dot[nonempty] / (pool.norms[nonempty] * q_norm)
     return out
@@ -275,18 +308,19 @@ def saturated_similarities(
     if not documents:
         return out
     pool = _LAST_POOL.get(documents)
-    doc_len = pool.per_document(pool.counts)
+    doc_len = pool.per_document(pool.counts.astype(np.float64))
     nonempty = doc_len > 0
     if not nonempty.any():
         return out
     relative = doc_len / doc_len[nonempty].mean()
     norm_per_entry = k1 * (1.0 - b + b * relative[pool.doc])
-    saturated = pool.counts * (k1 + 1.0) / (pool.counts + norm_per_entry)
+    counts = pool.counts.astype(np.float64)
+    saturated = counts * (k1 + 1.0) / (counts + norm_per_entry)
     query_weight, outside_tf = pool.query_weights(text_terms(query))
     best = (float(np.sum(query_weight)) + float(np.sum(outside_tf)) * pool.unseen_idf) * (k1 + 1.0)
     if best == 0:
         return out
-    dot = pool.per_document(saturated * query_weight[pool.group])
+    dot = pool.per_document(saturated * query_weight[pool.entry_groups()])
     out[nonempty] = dot[nonempty] / best
     return out
 

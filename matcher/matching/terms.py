@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from matcher.matching.lexical import KEY_TERM_MAX_SHARE, LexicalStats, idf
 from matcher.matching.text import STOP_WORDS
@@ -138,8 +139,10 @@ def _is_count_or_year(token: str) -> bool:
     return token.isdigit() and (len(token) <= 3 or 1900 <= int(token) <= 2100)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Lower case without diacritics, for comparing words."""
+    """Lower case without diacritics, for comparing words (cached: explaining a suggestion
+    compares the same few hundred words again for every document shown)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -169,6 +172,7 @@ def acronyms(text: str) -> set[str]:
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def is_key_word(word: str) -> bool:
     """A word that may carry expertise: long enough, no number, no stop or context word."""
     bare = word.strip("'-")

@@ -95,8 +95,10 @@ async def candidate_person_ids(
     lexemes: Sequence[str],
     exclude_organisation_id: int | None,
     limit: int,
+    lexical_limit: int | None = None,
 ) -> list[int]:
-    """People with a document among the nearest vectors or the best full-text hits."""
+    """People with a document among the ``limit`` nearest vectors or the best full-text hits
+    (``lexical_limit`` of them, ``limit`` when not given)."""
     ids: set[int] = set()
     if vector is not None:
         dim = int(vector.shape[0])
@@ -137,7 +139,7 @@ async def candidate_person_ids(
             """,
             _or_query(lexemes),
             exclude_organisation_id,
-            limit,
+            limit if lexical_limit is None else lexical_limit,
         )
         ids.update(int(r["person_id"]) for r in rows)
     return sorted(ids)

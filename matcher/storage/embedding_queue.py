@@ -193,6 +193,10 @@ async def reset_failures(
 
 _INDEX_LOCK = 731_044_202  # advisory lock class (int4) for creating vector indexes
 
+HNSW_GRAPH = "m = 32, ef_construction = 200"
+"""The vector indexes' graph (migration 0011 rebuilt older ones with it): denser than
+pgvector's default (16, 64), so a short candidate list (db.SEARCH_SETTINGS) finds the nearest."""
+
 
 async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
     """An HNSW (cosine) index per vector dimension in use; a model change adds one, not a migration.
@@ -213,5 +217,5 @@ async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
             await conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
                 f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
-                f"WHERE embedding_dim = {dim}"
+                f"WITH ({HNSW_GRAPH}) WHERE embedding_dim = {dim}"
             )

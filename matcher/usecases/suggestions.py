@@ -78,6 +78,7 @@ async def score_query(
             lexemes=_search_lexemes(lexemes, stats, config),
             exclude_organisation_id=query.organisation_id if config.use_constraints else None,
             limit=CANDIDATE_DOCS,
+            lexical_limit=config.lexical_candidate_documents,
         )
     window = challenge_window(query.starts_on, query.needed_by, today=today)
     candidates = await candidate_store.load_candidates(

@@ -217,3 +217,45 @@ async def test_candidates_carry_dense_similarity_per_document(conn: asyncpg.Conn
         conn, vector=vector, model_id="m", lexemes=[], exclude_organisation_id=None, limit=5
     )
     assert ids == [person]
+
+
+async def test_full_text_candidates_are_the_best_hits_up_to_their_own_limit(
+    conn: asyncpg.Connection,
+) -> None:
+    org = await conn.fetchval("INSERT INTO organisation (name) VALUES ('O') RETURNING id")
+    bodies = [
+        "Zaakgericht werken en zaakgericht archiveren, zaakgericht in elke stap.",
+        "Zaakgericht werken in de gemeente.",
+        "Een zaakgericht project.",
+    ]
+    people = []
+    for i, body in enumerate(bodies):
+        person = await conn.fetchval(
+            "INSERT INTO person (organisation_id, name, email, consent) "
+            "VALUES ($1, $2, '', true) RETURNING id",
+            org,
+            f"p{i}",
+        )
+        await conn.execute(
+            "INSERT INTO document (person_id, kind, body, text_hash) VALUES ($1, 'other', $2, 'h')",
+            person,
+            body,
+        )
+        people.append(person)
+    [lexeme] = await candidate_store.query_lexemes(conn, "zaakgericht")
+
+    async def found(limit: int, lexical_limit: int | None) -> list[int]:
+        return await candidate_store.candidate_person_ids(
+            conn,
+            vector=None,
+            model_id="m",
+            lexemes=[lexeme],
+            exclude_organisation_id=None,
+            limit=limit,
+            lexical_limit=lexical_limit,
+        )
+
+    assert await found(10, None) == sorted(people)
+    # The strongest hit by rank (the term three times) comes first; the limit is the lexical one.
+    assert await found(10, 1) == [people[0]]
+    assert await found(1, 3) == sorted(people)

@@ -102,3 +102,27 @@ async def test_concurrent_first_batches_create_the_vector_index_once(db_url: str
         ]
     finally:
         await pool.close()
+
+
+async def _graph(conn: asyncpg.Connection, name: str) -> list[str]:
+    options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = $1", name)
+    return sorted(options or [])
+
+
+async def test_vector_indexes_get_the_denser_graph_also_when_migrated(
+    conn: asyncpg.Connection,
+) -> None:
+    from matcher import migrations
+
+    await ensure_vector_index(conn, 12)
+    assert await _graph(conn, "document_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
+    assert await _graph(conn, "challenge_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
+
+    # An index made before migration 0011 (pgvector's default graph) is rebuilt by it.
+    await migrations.downgrade(conn, target=10)
+    assert await _graph(conn, "document_embedding_hnsw_12") == []
+    assert await migrations.upgrade(conn) == [11]
+    assert await _graph(conn, "document_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
+    assert await conn.fetchval(
+        "SELECT indisvalid FROM pg_index WHERE indexrelid = 'document_embedding_hnsw_12'::regclass"
+    )
