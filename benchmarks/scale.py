@@ -193,14 +193,19 @@ def _free_port() -> int:
 
 
 def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (uvicorn's worker processes)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += _rss_mb(int(child))
+    return total
 
 
 async def _http(
-    url: str, data: dict[str, Any], settings: Settings, requests: int
+    url: str, data: dict[str, Any], settings: Settings, requests: int, workers: int
 ) -> dict[str, float]:
     port = _free_port()
     env = os.environ | {
@@ -223,6 +228,8 @@ async def _http(
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         env=env,
         cwd=ROOT,
@@ -302,7 +309,14 @@ async def sweep_ef_search(
 
 
 async def measure(
-    size: int, settings: Settings, requests: int, *, keep: str | None, stages: bool
+    size: int,
+    settings: Settings,
+    requests: int,
+    *,
+    keep: str | None,
+    stages: bool,
+    workers: int = 1,
+    overlap: bool = True,
 ) -> dict[str, Any]:
     """Build one size (or reuse a kept one) and measure everything."""
     server_url = db.database_url(settings)
@@ -317,8 +331,8 @@ async def measure(
         figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
         if stages:
             figures["stages"] = await stage_times(url, data)
-        figures |= await _sql_and_recall(url, data)
-        figures |= await _http(url, data, settings, requests)
+        figures |= await _sql_and_recall(url, data, overlap=overlap)
+        figures |= await _http(url, data, settings, requests, workers)
     figures["ratio_p95_to_numpy"] = figures["p95_ms"] / figures["numpy_p95_ms"]
     return figures
 
@@ -332,6 +346,14 @@ def main() -> int:
     parser.add_argument("--json-file", type=Path, help="also write the JSON object to this file")
     parser.add_argument("--keep", metavar="NAME", help="build into NAME_<size> once, then reuse")
     parser.add_argument("--stages", action="store_true", help="time each stage of a request")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (uvicorn --workers), default 1"
+    )
+    parser.add_argument(
+        "--no-overlap",
+        action="store_true",
+        help="skip what each scoring shortcut changes in the final top 10 (the slow part)",
+    )
     parser.add_argument(
         "--ef-search",
         metavar="LIST",
@@ -355,7 +377,15 @@ def main() -> int:
         return 0
     results = {
         str(size): asyncio.run(
-            measure(size, settings, args.requests, keep=args.keep, stages=args.stages)
+            measure(
+                size,
+                settings,
+                args.requests,
+                keep=args.keep,
+                stages=args.stages,
+                workers=args.workers,
+                overlap=not args.no_overlap,
+            )
         )
         for size in sizes
     }

@@ -172,6 +172,13 @@ def acronyms(text: str) -> set[str]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A text's surface words and acronyms (cached: a request explains the challenge against
+    every document shown, and the same documents are shown again)."""
+    return tuple(surface_words(text)), frozenset(acronyms(text))
+
+
 @lru_cache(maxsize=1 << 16)
 def is_key_word(word: str) -> bool:
     """A word that may carry expertise: long enough, no number, no stop or context word."""
@@ -217,13 +224,13 @@ def shared_key_terms(
     A word found in more than 5% of all documents (by its stemmed lexeme) is left out: it is
     everywhere and says little about expertise.
     """
-    shared_acronyms = acronyms(query_text) & acronyms(document_text)
+    query_surface, query_acronyms = _words_of(query_text)
+    doc_surface, doc_acronyms = _words_of(document_text)
+    shared_acronyms = query_acronyms & doc_acronyms
     query_words = list(
-        dict.fromkeys(
-            w for w in surface_words(query_text) if is_key_word(w) or w in shared_acronyms
-        )
+        dict.fromkeys(w for w in query_surface if is_key_word(w) or w in shared_acronyms)
     )
-    doc_words = {w for w in surface_words(document_text) if is_key_word(w)}
+    doc_words = {w for w in doc_surface if is_key_word(w)}
     doc_folded = {fold(w): w for w in doc_words | shared_acronyms}
     found: list[str] = []
     for q in query_words:

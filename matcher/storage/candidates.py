@@ -107,7 +107,9 @@ async def candidate_person_ids(
         # make PostgreSQL sort every row instead. Stale vectors may be candidates; their
         # dense score is not used (load_candidates checks model and text hash).
         # The HNSW scan itself can only order by distance; ties are broken by document id in
-        # the outer query (the same request gets the same candidates).
+        # the outer query (the same request gets the same candidates). The index keys are
+        # half precision (embedding_queue.HNSW_GRAPH), so the scan orders by that cast; the
+        # order of what it found is the full-precision distance.
         rows = await conn.fetch(
             f"""
             SELECT nearest.person_id
@@ -115,7 +117,7 @@ async def candidate_person_ids(
                 SELECT d.id, d.person_id, d.embedding::vector({dim}) <=> $1::vector({dim}) AS dist
                 FROM document d
                 WHERE d.embedding_dim = {dim} AND d.embedding_model = $2
-                ORDER BY d.embedding::vector({dim}) <=> $1::vector({dim})
+                ORDER BY d.embedding::halfvec({dim}) <=> $1::vector({dim})::halfvec({dim})
                 LIMIT $4
             ) AS nearest
             JOIN person p ON p.id = nearest.person_id

@@ -194,8 +194,9 @@ async def reset_failures(
 _INDEX_LOCK = 731_044_202  # advisory lock class (int4) for creating vector indexes
 
 HNSW_GRAPH = "m = 32, ef_construction = 200"
-"""The vector indexes' graph (migration 0011 rebuilt older ones with it): denser than
-pgvector's default (16, 64), so a short candidate list (db.SEARCH_SETTINGS) finds the nearest."""
+"""The vector indexes' graph (migration 0011 made older ones again so): denser than
+pgvector's default (16, 64), so a short candidate list (db.SEARCH_SETTINGS) finds the nearest.
+Its keys are half precision (candidates.candidate_person_ids searches with the same cast)."""
 
 
 async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
@@ -216,6 +217,6 @@ async def ensure_vector_index(conn: asyncpg.Connection, dimension: int) -> None:
             await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", _INDEX_LOCK, dim)
             await conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-                f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+                f"USING hnsw ((embedding::halfvec({dim})) halfvec_cosine_ops) "
                 f"WITH ({HNSW_GRAPH}) WHERE embedding_dim = {dim}"
             )

@@ -105,8 +105,10 @@ async def test_concurrent_first_batches_create_the_vector_index_once(db_url: str
 
 
 async def _graph(conn: asyncpg.Connection, name: str) -> list[str]:
+    """The index's graph options, and "halfvec" when its keys are half precision."""
     options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = $1", name)
-    return sorted(options or [])
+    definition = await conn.fetchval("SELECT pg_get_indexdef($1::regclass)", name)
+    return sorted(options or []) + (["halfvec"] if "halfvec_cosine_ops" in definition else [])
 
 
 async def test_vector_indexes_get_the_denser_graph_also_when_migrated(
@@ -115,14 +117,26 @@ async def test_vector_indexes_get_the_denser_graph_also_when_migrated(
     from matcher import migrations
 
     await ensure_vector_index(conn, 12)
-    assert await _graph(conn, "document_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
-    assert await _graph(conn, "challenge_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
+    assert await _graph(conn, "document_embedding_hnsw_12") == [
+        "ef_construction=200",
+        "m=32",
+        "halfvec",
+    ]
+    assert await _graph(conn, "challenge_embedding_hnsw_12") == [
+        "ef_construction=200",
+        "m=32",
+        "halfvec",
+    ]
 
     # An index made before migration 0011 (pgvector's default graph) is rebuilt by it.
     await migrations.downgrade(conn, target=10)
     assert await _graph(conn, "document_embedding_hnsw_12") == []
     assert await migrations.upgrade(conn) == [11]
-    assert await _graph(conn, "document_embedding_hnsw_12") == ["ef_construction=200", "m=32"]
+    assert await _graph(conn, "document_embedding_hnsw_12") == [
+        "ef_construction=200",
+        "m=32",
+        "halfvec",
+    ]
     assert await conn.fetchval(
         "SELECT indisvalid FROM pg_index WHERE indexrelid = 'document_embedding_hnsw_12'::regclass"
     )
