@@ -131,11 +131,13 @@ async def candidate_person_ids(
         )
         ids.update(int(r["person_id"]) for r in rows)
     if lexemes:
+        # Eligibility is looked up per hit (a scalar subquery on person's key): joined, the
+        # planner hashes every person of the corpus for the ~1,000 hits it ranks.
         rows = await conn.fetch(
             f"""
-            SELECT d.person_id FROM document d JOIN person p ON p.id = d.person_id,
-                 to_tsquery('simple'::regconfig, $1) AS q
-            WHERE d.search @@ q AND {_ELIGIBLE.replace("$3", "$2")}
+            SELECT d.person_id FROM document d, to_tsquery('simple'::regconfig, $1) AS q
+            WHERE d.search @@ q
+              AND (SELECT {_ELIGIBLE.replace("$3", "$2")} FROM person p WHERE p.id = d.person_id)
             ORDER BY ts_rank(d.search, q) DESC, d.id
             LIMIT $3
             """,

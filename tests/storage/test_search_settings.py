@@ -140,3 +140,6 @@ async def test_vector_indexes_get_the_denser_graph_also_when_migrated(
     assert await conn.fetchval(
         "SELECT indisvalid FROM pg_index WHERE indexrelid = 'document_embedding_hnsw_12'::regclass"
     )
+    assert "toast_tuple_target=8160" in await conn.fetchval(
+        "SELECT reloptions FROM pg_class WHERE relname = 'document'"
+    )

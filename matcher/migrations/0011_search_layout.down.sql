@@ -18,3 +18,5 @@ BEGIN
     END LOOP;
 END
 $$;
+
+ALTER TABLE document SET (toast_tuple_target = 4096);
