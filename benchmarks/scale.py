@@ -1,7 +1,7 @@
 """Suggestions at scale: HTTP latency, exact-scan baseline, candidate SQL, recall, load, memory.
 
     python benchmarks/scale.py [--sizes 10000,100000] [--requests 200] [--json]
-                               [--keep NAME] [--stages]
+                               [--keep NAME] [--stages] [--workers N] [--no-overlap]
 
 For each size, builds a corpus in a scratch database on the configured server (the
 embedded one by default) through the project's own storage code: organisations across the
@@ -20,7 +20,10 @@ prints, side by side from one run:
 
 `--keep NAME` builds each size into the database NAME_<size> once and reuses it on later
 runs (migrations applied); `--stages` adds where a warm request's time goes, stage by stage,
-and the first request of a fresh process beside a warm one.
+and the first request of a fresh process beside a warm one. `--workers N` serves with N
+uvicorn processes (memory is their sum); `--no-overlap` skips measuring what each scoring
+shortcut changes in the final top 10. The embedded server sizes its shared memory to its data
+at its next start: after building a large corpus, restart it before measuring.
 """
 
 from __future__ import annotations
@@ -308,6 +311,23 @@ async def sweep_ef_search(
     return out
 
 
+async def _warn_if_memory_pending(url: str) -> None:
+    """Say so when the server runs with less shared memory than its data size calls for."""
+    conn = await asyncpg.connect(url)
+    try:
+        pending = await conn.fetchval(
+            "SELECT pending_restart FROM pg_settings WHERE name = 'shared_buffers'"
+        )
+    finally:
+        await conn.close()
+    if pending:
+        print(
+            "note: the server's shared_buffers grows with its data at its next start "
+            "(matcher.db.memory_settings); restart it for representative figures",
+            file=sys.stderr,
+        )
+
+
 async def measure(
     size: int,
     settings: Settings,
@@ -327,6 +347,7 @@ async def measure(
         else:
             url, built = await kept_database(server_url, f"{keep}_{size}")
         data = await load_corpus(url) if built else await build_corpus(url, size, settings)
+        await _warn_if_memory_pending(url)
         scans = [_exact_top_people(data, v, org)[1] for _, org, v in data["challenges"] * 4]
         figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
         if stages:
