@@ -110,7 +110,7 @@ SEARCH_SETTINGS = {
     # The candidate list a scan keeps, chosen by measured recall of the exact top-10 people
     # (`benchmarks/scale.py --ef-search`, 100k documents). On the graph of migration 0011
     # (m 32, ef_construction 200): 200 → 0.992 (candidate SQL p95 35 ms), 300 → 0.998 (41 ms),
-    # 400 → 0.998 (47 ms). On pgvector's default graph 1000 was needed for 0.990 (112 ms).
+    # 400 → 0.998 (47 ms). On pgvector's default graph 1000 was needed for 0.990 (54 ms).
     # Below CANDIDATE_DOCUMENTS it would return fewer rows than asked for.
     "hnsw.ef_search": str(CANDIDATE_DOCUMENTS),
 }

@@ -2,8 +2,8 @@
 -- (pgvector's default is 16) and a candidate list of 200 while building (default 64). A
 -- search then reaches the exact nearest documents with a much shorter candidate list: at
 -- 100,000 documents recall@10 of the exact top-10 people is 0.992 with hnsw.ef_search 200
--- on this graph, where the default graph needed 1000 for 0.990 and a search took four times
--- as long (benchmarks/scale.py --ef-search). Half-precision keys halve the index (260 MB ->
+-- on this graph, where the default graph needed 1000 for 0.990 and the candidate query took
+-- twice as long (benchmarks/scale.py --ef-search). Half-precision keys halve the index (260 MB ->
 -- 156 MB at 100,000 documents of 512 dimensions) and cut a search from 16 to 13 ms with the
 -- same nearest 200 documents; the stored vectors and every similarity the scoring uses stay
 -- in full precision. Indexes are made per vector dimension by the embedding worker
