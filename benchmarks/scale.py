@@ -288,29 +288,6 @@ async def _http(
     }
 
 
-async def sweep_ef_search(
-    size: int, settings: Settings, keep: str | None, values: list[int]
-) -> dict[int, dict[str, float]]:
-    """Candidate recall and SQL time for each hnsw.ef_search (what the default is chosen by)."""
-    server_url = db.database_url(settings)
-    async with contextlib.AsyncExitStack() as stack:
-        if keep is None:
-            url = await stack.enter_async_context(ScratchDatabase(server_url))
-            built = False
-        else:
-            url, built = await kept_database(server_url, f"{keep}_{size}")
-        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
-        out: dict[int, dict[str, float]] = {}
-        default = db.SEARCH_SETTINGS["hnsw.ef_search"]
-        try:
-            for ef in values:
-                db.SEARCH_SETTINGS["hnsw.ef_search"] = str(ef)
-                out[ef] = await _sql_and_recall(url, data, overlap=False)
-        finally:
-            db.SEARCH_SETTINGS["hnsw.ef_search"] = default
-    return out
-
-
 async def _warn_if_memory_pending(url: str) -> None:
     """Say so when the server runs with less shared memory than its data size calls for."""
     conn = await asyncpg.connect(url)
@@ -328,6 +305,38 @@ async def _warn_if_memory_pending(url: str) -> None:
         )
 
 
+async def _corpus(
+    stack: contextlib.AsyncExitStack, size: int, settings: Settings, keep: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The database of one size (scratch for the stack's lifetime, or kept) and its corpus."""
+    server_url = db.database_url(settings)
+    if keep is None:
+        url = await stack.enter_async_context(ScratchDatabase(server_url))
+        built = False
+    else:
+        url, built = await kept_database(server_url, f"{keep}_{size}")
+    data = await load_corpus(url) if built else await build_corpus(url, size, settings)
+    await _warn_if_memory_pending(url)
+    return url, data
+
+
+async def sweep_ef_search(
+    size: int, settings: Settings, keep: str | None, values: list[int]
+) -> dict[int, dict[str, float]]:
+    """Candidate recall and SQL time for each hnsw.ef_search (what the default is chosen by)."""
+    async with contextlib.AsyncExitStack() as stack:
+        url, data = await _corpus(stack, size, settings, keep)
+        out: dict[int, dict[str, float]] = {}
+        default = db.SEARCH_SETTINGS["hnsw.ef_search"]
+        try:
+            for ef in values:
+                db.SEARCH_SETTINGS["hnsw.ef_search"] = str(ef)
+                out[ef] = await _sql_and_recall(url, data, overlap=False)
+        finally:
+            db.SEARCH_SETTINGS["hnsw.ef_search"] = default
+    return out
+
+
 async def measure(
     size: int,
     settings: Settings,
@@ -339,15 +348,8 @@ async def measure(
     overlap: bool = True,
 ) -> dict[str, Any]:
     """Build one size (or reuse a kept one) and measure everything."""
-    server_url = db.database_url(settings)
     async with contextlib.AsyncExitStack() as stack:
-        if keep is None:
-            url = await stack.enter_async_context(ScratchDatabase(server_url))
-            built = False
-        else:
-            url, built = await kept_database(server_url, f"{keep}_{size}")
-        data = await load_corpus(url) if built else await build_corpus(url, size, settings)
-        await _warn_if_memory_pending(url)
+        url, data = await _corpus(stack, size, settings, keep)
         scans = [_exact_top_people(data, v, org)[1] for _, org, v in data["challenges"] * 4]
         figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
         if stages:
