@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -58,16 +59,20 @@ async def score_query(
     config: ScoringConfig,
     all_candidates: bool = False,
     english: tuple[np.ndarray, str] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> list[ScoredCandidate]:
     """Every eligible candidate scored for the query (unranked).
 
     ``english`` is the query's English-model vector and that model's id (an ad-hoc English
     text); a stored challenge's own is read here. Retrieval stays on the multilingual vector.
+    ``stage`` is told when each step ends (benchmarks/scale_stages.py times them).
     """
+    mark = stage or _no_stage
     if english is None and query.challenge_id is not None and config.english_dense_weight > 0:
         english = await challenge_store.challenge_english_vector(conn, query.challenge_id)
     lexemes = await candidate_store.query_lexemes(conn, query.text)
     stats = await candidate_store.lexical_stats(conn, lexemes)
+    mark("lexemes and document frequencies")
     if all_candidates:
         ids = await candidate_store.all_person_ids(conn)
     else:
@@ -80,6 +85,7 @@ async def score_query(
             limit=CANDIDATE_DOCS,
             lexical_limit=config.lexical_candidate_documents,
         )
+    mark("candidate ids (HNSW + full text)")
     window = challenge_window(query.starts_on, query.needed_by, today=today)
     candidates = await candidate_store.load_candidates(
         conn,
@@ -95,9 +101,10 @@ async def score_query(
             else None
         ),
     )
+    mark("loading candidates")
     # CPU-bound numpy work off the event loop: numpy releases the GIL, so concurrent
     # requests use every core, and the loop keeps serving meanwhile.
-    return await asyncio.to_thread(
+    scored = await asyncio.to_thread(
         partial(
             score_candidates,
             query,
@@ -108,6 +115,12 @@ async def score_query(
             config=config,
         )
     )
+    mark("scoring")
+    return scored
+
+
+def _no_stage(name: str) -> None:
+    """What score_query tells when nobody times its steps."""
 
 
 def _search_lexemes(lexemes: list[str], stats: LexicalStats, config: ScoringConfig) -> list[str]:
@@ -171,8 +184,10 @@ async def suggest_for_query(
     today: date,
     options: SuggestionOptions,
     english: tuple[np.ndarray, str] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> list[Suggestion]:
-    """Ranked, explained suggestions for a stored or ad-hoc challenge."""
+    """Ranked, explained suggestions for a stored or ad-hoc challenge (``stage``: as in
+    score_query, and "ranking and explanations" last)."""
     scored = await score_query(
         conn,
         query,
@@ -182,10 +197,11 @@ async def suggest_for_query(
         config=options.config,
         all_candidates=options.all_candidates,
         english=english,
+        stage=stage,
     )
     await apply_active_reranker(conn, scored)
     ranked = rank(scored, top=options.top, config=options.config)
-    return await asyncio.to_thread(
+    suggestions = await asyncio.to_thread(
         partial(
             to_suggestions,
             ranked,
@@ -195,6 +211,8 @@ async def suggest_for_query(
             options=options,
         )
     )
+    (stage or _no_stage)("ranking and explanations")
+    return suggestions
 
 
 # --- Learned re-ranker -------------------------------------------------------------------
