@@ -47,6 +47,7 @@ from typing import Any
 import asyncpg
 import httpx
 import numpy as np
+from scale_ceiling import database_ceiling
 from scale_corpus import ROOT, build_corpus, kept_database, load_corpus
 from scale_stages import stage_times
 
@@ -346,6 +347,7 @@ async def measure(
     stages: bool,
     workers: int = 1,
     overlap: bool = True,
+    ceiling: bool = False,
 ) -> dict[str, Any]:
     """Build one size (or reuse a kept one) and measure everything."""
     async with contextlib.AsyncExitStack() as stack:
@@ -354,6 +356,8 @@ async def measure(
         figures: dict[str, Any] = {"numpy_p95_ms": _p(scans, 0.95)}
         if stages:
             figures["stages"] = await stage_times(url, data)
+        if ceiling:
+            figures |= await database_ceiling(url, data, requests)
         figures |= await _sql_and_recall(url, data, overlap=overlap)
         figures |= await _http(url, data, settings, requests, workers)
     figures["ratio_p95_to_numpy"] = figures["p95_ms"] / figures["numpy_p95_ms"]
@@ -376,6 +380,11 @@ def main() -> int:
         "--no-overlap",
         action="store_true",
         help="skip what each scoring shortcut changes in the final top 10 (the slow part)",
+    )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also what the database part of a request sustains alone with 20 clients",
     )
     parser.add_argument(
         "--ef-search",
@@ -408,6 +417,7 @@ def main() -> int:
                 stages=args.stages,
                 workers=args.workers,
                 overlap=not args.no_overlap,
+                ceiling=args.ceiling,
             )
         )
         for size in sizes
@@ -465,6 +475,12 @@ def main() -> int:
             f"{r['top10_same_as_all_documents']:.3f}, with {db.CANDIDATE_DOCUMENTS} full-text "
             f"candidate documents: {r['top10_same_as_more_lexical']:.3f}"
         )
+        if "database_rps_20_clients" in r:
+            print(
+                f"{int(size):,}: with 20 clients the database part of a request alone "
+                f"(until its candidates are loaded) sustains {r['database_rps_20_clients']:.1f} "
+                f"req/s, its dense candidate query alone {r['dense_rps_20_clients']:.1f} req/s"
+            )
     if len(results) >= 2:
         runs = list(results.values())
         first, last = runs[0], runs[-1]
