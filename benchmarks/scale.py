@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py [--sizes 10000,100000] [--requests 200] [--json]
                                [--keep NAME] [--stages] [--workers N] [--no-overlap]
+                               [--ceiling]
 
 For each size, builds a corpus in a scratch database on the configured server (the
 embedded one by default) through the project's own storage code: organisations across the
@@ -22,8 +23,10 @@ prints, side by side from one run:
 runs (migrations applied); `--stages` adds where a warm request's time goes, stage by stage,
 and the first request of a fresh process beside a warm one. `--workers N` serves with N
 uvicorn processes (memory is their sum); `--no-overlap` skips measuring what each scoring
-shortcut changes in the final top 10. The embedded server sizes its shared memory to its data
-at its next start: after building a large corpus, restart it before measuring.
+shortcut changes in the final top 10; `--ceiling` adds what the database part of a request
+sustains alone with 20 clients (benchmarks/scale_ceiling.py). The embedded server sizes its
+shared memory to its data at its next start: after building a large corpus, restart it
+before measuring.
 """
 
 from __future__ import annotations
