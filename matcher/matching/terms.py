@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.matching.lexical import KEY_TERM_MAX_SHARE, LexicalStats, idf
@@ -211,6 +212,55 @@ def _lexeme_of(word: str, lexemes: Iterable[str]) -> str | None:
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class _KeyWords:
+    """A text's key words, folded, in the order they first appear, each with its word as
+    written, and where to find the ones that may sit inside or around another word."""
+
+    written: dict[str, str]
+    """Folded key word -> the word as first written."""
+    position: dict[str, int]
+    by_start: dict[str, tuple[str, ...]]
+    """The first MIN_PART letters of a folded key word -> the folded key words starting so."""
+    by_piece: dict[str, tuple[str, ...]]
+    """Every MIN_PART letters inside a folded key word -> the folded key words holding them."""
+
+    def related(self, fq: str) -> list[str]:
+        """Folded key words inside ``fq`` or around it, at least MIN_PART letters of the
+        shorter one (a shorter part is never shown: _inside_not_last); those around it first,
+        then by where they sit in ``fq``, then in text order."""
+        around = self.by_piece.get(fq[:MIN_PART], ()) if len(fq) >= MIN_PART else ()
+        found = {fd for fd in around if fq in fd and fd != fq}
+        for i in range(len(fq) - MIN_PART + 1):
+            for fd in self.by_start.get(fq[i : i + MIN_PART], ()):
+                if fd != fq and fd in fq:
+                    found.add(fd)
+        return sorted(found, key=lambda fd: (fq.find(fd), self.position[fd]))
+
+
+@lru_cache(maxsize=4096)
+def _key_words(text: str) -> _KeyWords:
+    """The text's key words (cached like _words_of: the same documents are shown again)."""
+    written: dict[str, str] = {}
+    for word in _words_of(text)[0]:
+        if is_key_word(word):
+            written.setdefault(fold(word), word)
+    by_start: dict[str, list[str]] = {}
+    by_piece: dict[str, list[str]] = {}
+    for fd in written:
+        if len(fd) < MIN_PART:
+            continue
+        by_start.setdefault(fd[:MIN_PART], []).append(fd)
+        for piece in dict.fromkeys(fd[i : i + MIN_PART] for i in range(len(fd) - MIN_PART + 1)):
+            by_piece.setdefault(piece, []).append(fd)
+    return _KeyWords(
+        written=written,
+        position={fd: i for i, fd in enumerate(written)},
+        by_start={k: tuple(v) for k, v in by_start.items()},
+        by_piece={k: tuple(v) for k, v in by_piece.items()},
+    )
+
+
 def shared_key_terms(
     query_text: str,
     document_text: str,
@@ -225,22 +275,23 @@ def shared_key_terms(
     everywhere and says little about expertise.
     """
     query_surface, query_acronyms = _words_of(query_text)
-    doc_surface, doc_acronyms = _words_of(document_text)
+    doc_acronyms = _words_of(document_text)[1]
+    doc = _key_words(document_text)
     shared_acronyms = query_acronyms & doc_acronyms
     query_words = list(
         dict.fromkeys(w for w in query_surface if is_key_word(w) or w in shared_acronyms)
     )
-    doc_words = {w for w in doc_surface if is_key_word(w)}
-    doc_folded = {fold(w): w for w in doc_words | shared_acronyms}
+    # Acronyms both write as such count as words of the document too (sorted: a fixed order).
+    acronym_written = {fold(a): a for a in sorted(shared_acronyms) if fold(a) not in doc.written}
     found: list[str] = []
     for q in query_words:
         fq = fold(q)
-        if fq in doc_folded:
+        if fq in doc.written or fq in acronym_written:
             found.append(q)
             continue
         # The shorter word must sit in the longer one, but not as its (general) last part.
-        # (A substring test first: most word pairs share nothing, and it is cheap.)
-        related = [item for item in doc_folded.items() if item[0] in fq or fq in item[0]]
+        related = [(fd, doc.written[fd]) for fd in doc.related(fq)]
+        related += [(fa, a) for fa, a in acronym_written.items() if fa in fq or fq in fa]
         for fd, d in sorted(related, key=lambda item: fq.find(item[0])):
             if _inside_not_last(fd, fq):
                 found.append(d)
