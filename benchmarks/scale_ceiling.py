@@ -1,6 +1,6 @@
 """What the database part of a suggestion request sustains alone, with 20 concurrent clients.
 
-The route's own code runs (the challenge, then ``score_query``) until the candidates are
+The route's own code runs (scale_stages.suggest_as_the_route) until the candidates are
 loaded; a stage callback stops it there, so scoring, ranking, explanations and HTTP are left
 out. The requests per second this reaches on the same cores bound what the whole request
 can reach, whatever the server process does. The dense candidate query alone (the HNSW scan
@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from datetime import date
 from typing import Any
 
+from scale_stages import suggest_as_the_route
+
 from matcher import db
-from matcher.matching.scoring import ScoringConfig
 from matcher.storage import candidates as candidate_store
-from matcher.storage import challenges as challenge_store
-from matcher.usecases.suggestions import query_for_challenge, score_query
 
 CLIENTS = 20
 
@@ -57,22 +55,11 @@ async def _throughput(url: str, jobs: list[Any], one: Any) -> float:
 async def database_ceiling(url: str, data: dict[str, Any], requests: int) -> dict[str, float]:
     """Requests per second of the database part of a request, and of its dense query alone."""
     jobs = [data["challenges"][i % len(data["challenges"])] for i in range(requests)]
-    config = ScoringConfig()
 
     async def until_loaded(conn: Any, job: tuple[int, int, Any]) -> None:
         cid, _, vector = job
-        challenge = await challenge_store.get_challenge(conn, cid)
-        query = await query_for_challenge(conn, challenge)
         with contextlib.suppress(_Loaded):
-            await score_query(
-                conn,
-                query,
-                vector,
-                model_id=data["model_id"],
-                today=date.today(),
-                config=config,
-                stage=_stop_after_loading,
-            )
+            await suggest_as_the_route(conn, data, cid, vector, _stop_after_loading)
 
     async def dense_only(conn: Any, job: tuple[int, int, Any]) -> None:
         _, org, vector = job

@@ -6,6 +6,7 @@ import functools
 import itertools
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,25 @@ from matcher.usecases.suggestions import SuggestionOptions, query_for_challenge,
 
 def _mark(marks: list[tuple[str, float]], stage: str) -> None:
     marks.append((stage, time.perf_counter()))
+
+
+async def suggest_as_the_route(
+    conn: Any, data: dict[str, Any], cid: int, vector: Any, stage: Callable[[str], None]
+) -> None:
+    """A stored challenge's suggestions made as the route makes them (the service's own
+    code), telling ``stage`` when each step ends."""
+    challenge = await challenge_store.get_challenge(conn, cid)
+    query = await query_for_challenge(conn, challenge)
+    stage("challenge and its organisation")
+    await suggest_for_query(
+        conn,
+        query,
+        vector,
+        model_id=data["model_id"],
+        today=date.today(),
+        options=SuggestionOptions(),
+        stage=stage,
+    )
 
 
 async def stage_times(url: str, data: dict[str, Any], rounds: int = 3) -> dict[str, float]:
@@ -29,18 +49,8 @@ async def stage_times(url: str, data: dict[str, Any], rounds: int = 3) -> dict[s
             for round_ in range(rounds):
                 for cid, _, vector in data["challenges"]:
                     marks = [("start", time.perf_counter())]
-                    mark = functools.partial(_mark, marks)
-                    challenge = await challenge_store.get_challenge(conn, cid)
-                    query = await query_for_challenge(conn, challenge)
-                    mark("challenge and its organisation")
-                    await suggest_for_query(
-                        conn,
-                        query,
-                        vector,
-                        model_id=data["model_id"],
-                        today=date.today(),
-                        options=SuggestionOptions(),
-                        stage=mark,
+                    await suggest_as_the_route(
+                        conn, data, cid, vector, functools.partial(_mark, marks)
                     )
                     if round_ == 0:
                         continue  # the first round warms caches and plans
