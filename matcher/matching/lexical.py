@@ -296,7 +296,8 @@ def similarities(query: str, documents: Sequence[Document]) -> npt.NDArray[np.fl
         return out
     pool = _LAST_POOL.get(documents)
     positions, tf, outside_tf = pool.query_positions(text_terms(query))
-    query_weight = tf * pool.idf[positions]
+    query_idf = pool.idf[positions]
+    query_weight = tf * query_idf
     # Query n-grams that no document of the pool has (df 0) still make the query longer.
     outside = float(np.sum(outside_tf**2))
     q_norm = math.sqrt(float(np.sum(query_weight**2)) + outside * pool.unseen_idf**2)
@@ -304,7 +305,7 @@ def similarities(query: str, documents: Sequence[Document]) -> npt.NDArray[np.fl
         return out
     # Only the entries of the query's n-grams add to a dot product.
     entries, lengths = pool.entries_of(positions)
-    both = np.repeat(query_weight * pool.idf[positions], lengths)
+    both = np.repeat(query_weight * query_idf, lengths)
     both *= _TF_BY_COUNT[pool.counts[entries]]
     dot = pool.per_document(both, entries)
     nonempty = pool.norms > 0
